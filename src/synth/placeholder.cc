@@ -1,0 +1,1 @@
+// Placeholder until the first source file of src/synth lands; delete then.
