@@ -15,6 +15,7 @@ struct Reject {
   uint64_t line = 0;   // 1-based physical line where the record starts (header is line 1)
   std::string column;  // column name, or "" for a whole-row problem
   std::string reason;  // "expected a date YYYY-MM-DD"
+  uint64_t byte_offset = 0;  // byte offset of the record's first byte in the file
 };
 
 struct FileReport {
@@ -25,6 +26,7 @@ struct FileReport {
   uint64_t rows_read = 0;      // data records (header excluded)
   uint64_t rows_loaded = 0;
   uint64_t rows_rejected = 0;
+  uint64_t blank_lines = 0;    // empty lines, skipped and counted (not rows)
   bool Balances() const { return rows_read == rows_loaded + rows_rejected; }
 };
 
@@ -32,10 +34,18 @@ struct IngestReport {
   std::string source_format;   // "icb-contract" or "omop-cdm-5.4"
   std::vector<FileReport> files;
   std::vector<Reject> rejects;
+  uint64_t rejects_not_listed = 0;     // reject entries beyond the listing cap (still counted per file)
+  std::string key_id;                  // KeyId() of the pseudonymisation key ("" if not recorded)
+  std::vector<std::string> warnings;   // for the terminal and dq_report.json; never patient values
   bool Balances() const {
     for (const auto& f : files)
       if (!f.Balances()) return false;
     return true;
+  }
+  uint64_t RowsRejected() const {
+    uint64_t n = 0;
+    for (const auto& f : files) n += f.rows_rejected;
+    return n;
   }
 };
 

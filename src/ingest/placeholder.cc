@@ -1,1 +1,0 @@
-// Placeholder until the first source file of src/ingest lands; delete then.

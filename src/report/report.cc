@@ -1,0 +1,48 @@
+#include "report/report.h"
+
+#include <filesystem>
+#include <set>
+
+#include "core/file_util.h"
+#include "report/csv_writer.h"
+#include "report/json_writer.h"
+#include "report/xlsx_writer.h"
+
+namespace icb::report {
+
+const Table* Report::Find(std::string_view name) const {
+  for (const auto& t : tables)
+    if (t.name() == name) return &t;
+  return nullptr;
+}
+
+Status CheckReport(const Report& report) {
+  std::set<std::string> names;
+  for (const auto& t : report.tables) {
+    if (!IsValidTableName(t.name())) return Status::Internal("invalid table name '" + t.name() + "'");
+    if (!names.insert(t.name()).second) return Status::Internal("two tables named '" + t.name() + "'");
+    std::set<std::string> columns;
+    for (const auto& c : t.columns())
+      if (c.name.empty() || !columns.insert(c.name).second)
+        return Status::Internal("table '" + t.name() + "': empty or repeated column name");
+    for (const auto& row : t.rows())
+      if (row.size() != t.columns().size())
+        return Status::Internal("table '" + t.name() + "': a row has the wrong number of cells");
+  }
+  return Status::Ok();
+}
+
+Status WriteReport(const Report& report, const std::string& dir, unsigned formats) {
+  ICB_RETURN_IF_ERROR(CheckReport(report));
+  ICB_RETURN_IF_ERROR(MakeDirs(dir));
+  const std::filesystem::path base(dir);
+  if (formats & kFormatCsv)
+    for (const auto& t : report.tables)
+      ICB_RETURN_IF_ERROR(WriteFileAtomic((base / (t.name() + ".csv")).string(), TableToCsv(t)));
+  if (formats & kFormatJson)
+    ICB_RETURN_IF_ERROR(WriteFileAtomic((base / "report.json").string(), ReportToJsonText(report)));
+  if (formats & kFormatXlsx) ICB_RETURN_IF_ERROR(WriteXlsx(report, (base / "report.xlsx").string()));
+  return Status::Ok();
+}
+
+}  // namespace icb::report

@@ -1,0 +1,42 @@
+// Report: an ordered list of Tables with a title and ordered metadata (dataset, date, version),
+// and the one call that writes it to a directory in every format: <table>.csv per table,
+// report.json and report.xlsx. Every file is written atomically (temporary beside the target,
+// fsync, rename), so a reader never sees half a file. Plain value type; build on one thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "report/table.h"
+
+namespace icb::report {
+
+struct Report {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> metadata;  // shown in order
+  std::vector<Table> tables;
+
+  // The table named `name`, or nullptr.
+  const Table* Find(std::string_view name) const;
+  bool operator==(const Report&) const = default;
+};
+
+// Which files WriteReport produces (bitwise or of the values).
+enum Format : unsigned {
+  kFormatCsv = 1u << 0,
+  kFormatJson = 1u << 1,
+  kFormatXlsx = 1u << 2,
+  kFormatAll = kFormatCsv | kFormatJson | kFormatXlsx,
+};
+
+// Writes the report into `dir` (created if missing): <name>.csv for each table, report.json,
+// report.xlsx, as selected by `formats`. Refuses (kInternal) duplicate or invalid table names.
+Status WriteReport(const Report& report, const std::string& dir, unsigned formats = kFormatAll);
+// Checks table names are valid and unique, column names non-empty and unique within each table,
+// and every row has one cell per column.
+Status CheckReport(const Report& report);
+
+}  // namespace icb::report
