@@ -71,9 +71,13 @@ int Run(const IngestArgs& a) {
   if (!perm.empty()) report.warnings.push_back(perm);
   if (!ds.ok()) {
     PrintRejectSample(report);
+    if (format == "contract" && icb::LooksLikeOmop(a.input))
+      std::fprintf(stderr, "icb: %s looks like an OMOP CDM export: use --format omop (or auto)\n",
+                   a.input.c_str());
     std::fprintf(stderr, "icb: nothing published\n");
     return icb::cli::ReportError(ds.status());
   }
+  if (!a.quiet && icb::Progress::Enabled()) std::fprintf(stderr, "writing snapshot and reports...\n");
   auto pub = icb::PublishIngest(a.out, *ds, report, std::move(dq));
   if (!pub.ok()) return icb::cli::ReportError(pub.status());
   for (const auto& w : report.warnings) std::fprintf(stderr, "icb: warning: %s\n", w.c_str());

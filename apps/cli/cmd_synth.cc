@@ -18,8 +18,10 @@ icb::cli::RunFn Setup(CLI::App& app) {
       "persons.csv and model.json; keep it away from analytic code.");
   auto o = std::make_shared<icb::synth::SynthOptions>();
   sub->add_option("--persons", o->persons, "Residents at the data start (births and in-migrants are added)")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  sub->add_option("--seed", o->seed, "Random seed; the same seed gives the same files at any --threads");
+  sub->add_option("--seed", o->seed, "Random seed; the same seed gives the same files at any --threads")
+      ->capture_default_str();
   sub->add_option("--out", o->out_dir, "Directory for the contract CSV files")->required();
   sub->add_option("--truth-out", o->truth_dir, "Directory for the planted truths")->required();
   sub->add_option("--start-year", o->start_year, "Data starts on 1 April of this year")->capture_default_str();

@@ -331,6 +331,20 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
   bool entered = false;
   h.frailty_entry = frailty_at(L.entry, mask_at(L.entry));
 
+  // The first long-term support setting: learning disability mostly supported living; older
+  // people mostly home care, some residential or nursing care.
+  auto first_setting = [](Rng& r, int age, uint32_t mask) -> uint8_t {
+    if (age >= 65) {
+      static constexpr std::array<uint8_t, 5> k = {kHomeCare, kDirectPayment, kResidential, kNursing, kDayCare};
+      return k[Choose(r, {.55, .1, .2, .1, .05})];
+    }
+    if (Has(mask, LD)) {
+      static constexpr std::array<uint8_t, 4> k = {kSupportedLiving, kDirectPayment, kHomeCare, kDayCare};
+      return k[Choose(r, {.5, .2, .15, .15})];
+    }
+    static constexpr std::array<uint8_t, 5> k = {kHomeCare, kDirectPayment, kResidential, kSupportedLiving, kDayCare};
+    return k[Choose(r, {.45, .3, .1, .1, .05})];
+  };
   auto other_acute = [&](Rng& r) {
     return ctx_.acute_providers[r.Below(ctx_.acute_providers.size())];
   };
@@ -376,9 +390,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
         if (u < 1.0 - std::exp(-hsc * p_.sc_prevalent_years)) {
           double s = L.entry - core.Uniform() * p_.sc_prevalent_years * kYear;
           s = std::max(s, L.dob + 18 * kYear);
-          care_setting = age < 65 ? (Has(mask, LD) ? static_cast<uint8_t>(std::array<uint8_t, 4>{kSupportedLiving, kDirectPayment, kHomeCare, kDayCare}[Choose(core, {.5, .2, .15, .15})])
-                                                   : static_cast<uint8_t>(std::array<uint8_t, 5>{kHomeCare, kDirectPayment, kResidential, kSupportedLiving, kDayCare}[Choose(core, {.45, .3, .1, .1, .05})]))
-                                  : static_cast<uint8_t>(std::array<uint8_t, 5>{kHomeCare, kDirectPayment, kResidential, kNursing, kDayCare}[Choose(core, {.55, .1, .2, .1, .05})]);
+          care_setting = first_setting(core, age, mask);
           in_care = true;
           h.social_care.push_back({Day(s), kOpen, lad.local_authority, care_setting, 0});
           care_index = static_cast<int>(h.social_care.size()) - 1;
@@ -465,7 +477,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
       }
       ApcSpell s;
       s.admission = Day(t);
-      double dis = terminal ? t_death : t + los_days;
+      double dis = terminal ? t_death : los_days < 0.5 ? std::floor(t) + 0.999 : t + los_days;  // zero-day stays
       if (dis > leave) dis = leave;
       s.discharge = dis >= end ? kOpen : Day(dis);
       s.emergency = emergency;
@@ -473,7 +485,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
       s.pod = ApcPod::kNonElective;
       s.comorbidity_mask = mask;
       h.apc.push_back(s);
-      last_nel_discharge = terminal ? t_death : t + std::max(los_days, 0.5);
+      last_nel_discharge = dis;
       last_nel_index = static_cast<int>(h.apc.size()) - 1;
       if (emergency) ++nel_this_year;
       ++nel_spells_year;
@@ -517,9 +529,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
         const double hsc = rate(Measure::kSocialCare, 0);
         const double ts = t0 + core.Exponential(hsc) * kYear;
         if (ts < t1) {
-          care_setting = age < 65 ? (Has(mask, LD) ? static_cast<uint8_t>(std::array<uint8_t, 4>{kSupportedLiving, kDirectPayment, kHomeCare, kDayCare}[Choose(core, {.5, .2, .15, .15})])
-                                                   : static_cast<uint8_t>(std::array<uint8_t, 5>{kHomeCare, kDirectPayment, kResidential, kSupportedLiving, kDayCare}[Choose(core, {.45, .3, .1, .1, .05})]))
-                                  : static_cast<uint8_t>(std::array<uint8_t, 5>{kHomeCare, kDirectPayment, kResidential, kNursing, kDayCare}[Choose(core, {.55, .1, .2, .1, .05})]);
+          care_setting = first_setting(core, age, mask);
           in_care = true;
           care_during_year = true;
           h.social_care.push_back({Day(ts), kOpen, lad.local_authority, care_setting, 0});
@@ -693,12 +703,19 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
           while (pick + 1 < procs.size() && u >= pw[pick]) u -= pw[pick++];
           const auto& x = procs[pick];
           ApcSpell s;
-          s.admission = Day(t);
           const double los = day_case ? 0.0 : std::max(1.0, std::round(x.mean_los * std::exp(0.5 * act.Normal() - 0.125)));
-          const double dis = t + los;
-          s.discharge = dis >= leave ? Day(leave) : Day(dis);
-          if (dis >= end) s.discharge = kOpen;
-          if (overlaps(s.admission, s.discharge == kOpen ? INT32_MAX : s.discharge)) continue;
+          // A day case clashing with another stay moves to a later day (at most a week).
+          bool placed = false;
+          for (int shift = 0; shift < (day_case ? 7 : 1) && !placed; ++shift) {
+            const double ta = t + shift;
+            if (ta >= t1) break;
+            s.admission = Day(ta);
+            const double dis = ta + los;
+            s.discharge = dis >= leave ? Day(leave) : Day(dis);
+            if (dis >= end) s.discharge = kOpen;
+            placed = !overlaps(s.admission, s.discharge == kOpen ? INT32_MAX : s.discharge);
+          }
+          if (!placed) continue;
           static constexpr std::array<std::string_view, 3> kMethods = {"11", "12", "13"};
           s.method = kMethods[Choose(act, {0.7, 0.2, 0.1})];
           s.classification = day_case ? 2 : 1;
@@ -756,9 +773,9 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
         for (double t : event_times_) {
           AeAttendance a;
           a.date = Day(t);
-          const size_t type = age < 16   ? Choose(act, {.55, .01, .43, .01})
-                              : age < 65 ? Choose(act, {.60, .03, .35, .02})
-                                         : Choose(act, {.85, .02, .13, 0});
+          const size_t type = age < 16   ? Choose(act, {.45, .01, .53, .01})
+                              : age < 65 ? Choose(act, {.52, .03, .43, .02})
+                                         : Choose(act, {.78, .02, .20, 0});
           a.department_type = static_cast<uint8_t>(type + 1);
           const double amb = type == 0 ? Clamp(0.08 + 0.4 * Clamp((age - 50) / 40.0, 0, 1) + 0.5 * fi, 0, 0.9) : 0.01;
           a.arrival_mode = act.Bernoulli(amb) ? 1 : 2;
@@ -1048,6 +1065,16 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
     }
   }
   h.frailty_exit = frailty_at(last, h.conditions_at_exit);
+  if (h.exit != kOpen) {
+    // Follow-on care scheduled after a discharge (intermediate care, reablement) stops at exit.
+    auto after_exit = [&](const CareContact& c) { return c.date > h.exit; };
+    h.community.erase(std::remove_if(h.community.begin(), h.community.end(), after_exit), h.community.end());
+    h.social_care.erase(std::remove_if(h.social_care.begin(), h.social_care.end(),
+                                       [&](const SocialCareService& c) { return c.start > h.exit; }),
+                        h.social_care.end());
+    for (auto& c : h.social_care)
+      if (c.end == kOpen || c.end > h.exit) c.end = h.exit;
+  }
   for (auto& s : h.social_care) {
     const int32_t a = std::max(s.start, per.start);
     const int32_t b = std::min(s.end == kOpen ? per.end - 1 : s.end, per.end - 1);

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "data/contract.h"
 #include "synth_fixture.h"
@@ -94,6 +95,40 @@ TEST(SynthContract, FilesAgreeWithEachOther) {
     if (pod == "EL") { EXPECT_EQ(cls, "1"); }
   });
   for (const char* pod : {"EL", "DC", "NEL", "MAT"}) EXPECT_GT(pods[pod], 0u) << pod;
+}
+
+TEST(SynthContract, NoActivityAfterDeathButSomeBeforeRegistration) {
+  const Fixture& fx = SharedFixture();
+  std::unordered_map<std::string, int32_t> death;
+  ForEachRow(fx.out + "/persons.csv", [&](const auto& f) {
+    if (!f[5].empty()) death[f[0]] = Day(f[5]);
+  });
+  EXPECT_GT(death.size(), 100u);
+  for (const auto& [file, col] : std::vector<std::pair<std::string, int>>{
+           {"ae_attendances.csv", 1}, {"apc_spells.csv", 2}, {"outpatient_attendances.csv", 1},
+           {"gp_appointments.csv", 1}, {"community_contacts.csv", 1}, {"mental_health_contacts.csv", 1},
+           {"prescriptions.csv", 1}, {"gp_events.csv", 1}, {"social_care_services.csv", 1}}) {
+    uint64_t after = 0;
+    ForEachRow(fx.out + "/" + file, [&](const auto& f) {
+      if (auto it = death.find(f[0]); it != death.end() && Day(f[static_cast<size_t>(col)]) > it->second) ++after;
+    });
+    EXPECT_EQ(after, 0u) << file;
+  }
+  // People who move in use A&E before they register with a practice (a realistic wrinkle).
+  std::unordered_map<std::string, std::vector<std::pair<int32_t, int32_t>>> regs;
+  ForEachRow(fx.out + "/gp_registrations.csv", [&](const auto& f) {
+    regs[f[0]].push_back({Day(f[2]), f[3].empty() ? INT32_MAX : Day(f[3])});
+  });
+  uint64_t outside = 0, total = 0;
+  ForEachRow(fx.out + "/ae_attendances.csv", [&](const auto& f) {
+    const int32_t d = Day(f[1]);
+    bool in = false;
+    for (auto [a, b] : regs[f[0]]) in |= a <= d && d <= b;
+    outside += !in;
+    ++total;
+  });
+  EXPECT_GT(outside, 0u);
+  EXPECT_LT(outside, total / 100);
 }
 
 TEST(SynthContract, MoneyHasTwoDecimals) {
