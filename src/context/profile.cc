@@ -78,7 +78,8 @@ struct Counts {
   std::array<int64_t, kEthnic> ethnicity{};
   std::array<int64_t, kQof> ltc_register{}, ltc_denominator{};
   std::vector<int64_t> lsoa_residents, practice_registered;
-  std::vector<int64_t> person_days;                     // [window]
+  std::vector<int64_t> person_days;                     // [window] resident days alive
+  std::vector<int64_t> registered_days;                 // [window] days alive and registered
   std::vector<int64_t> pod_events, pod_people, pod_cost;  // [fy * kPodCount + pod]
   std::vector<int64_t> set_events, set_people, set_cost;  // [fy * kSettingCount + setting]
 
@@ -86,6 +87,7 @@ struct Counts {
       : lsoa_residents(f.lsoas),
         practice_registered(f.practices),
         person_days(f.windows.size()),
+        registered_days(f.windows.size()),
         pod_events(static_cast<size_t>(f.fy_count) * kPodCount),
         pod_people(pod_events.size()),
         pod_cost(pod_events.size()),
@@ -115,6 +117,7 @@ struct Counts {
     AddInto(lsoa_residents, o.lsoa_residents);
     AddInto(practice_registered, o.practice_registered);
     AddInto(person_days, o.person_days);
+    AddInto(registered_days, o.registered_days);
     AddInto(pod_events, o.pod_events);
     AddInto(pod_people, o.pod_people);
     AddInto(pod_cost, o.pod_cost);
@@ -153,8 +156,10 @@ void CountChunk(const Dataset& ds, const Frame& f, size_t begin, size_t end, Cou
     const int32_t birth = p.birth[i];
     const int32_t death = p.death[i];
     // Person-time in each window.
-    for (size_t w = 0; w < f.windows.size(); ++w)
+    for (size_t w = 0; w < f.windows.size(); ++w) {
       c.person_days[w] += DaysAlive(birth, death, f.windows[w].first, f.windows[w].second);
+      c.registered_days[w] += DaysRegistered(ds.registrations, i, birth, death, f.windows[w].first, f.windows[w].second);
+    }
     // Activity.
     for (uint64_t e = ev.offsets[i]; e < ev.offsets[i + 1]; ++e) {
       const int64_t day = static_cast<int64_t>(ev.date[e]) - f.first_day;
@@ -438,6 +443,23 @@ int64_t DaysAlive(int32_t birth, int32_t death, int32_t from, int32_t to) {
   return hi >= lo ? static_cast<int64_t>(hi) - lo + 1 : 0;
 }
 
+int64_t DaysRegistered(const RegistrationTable& r, size_t person, int32_t birth, int32_t death, int32_t from,
+                       int32_t to) {
+  const int32_t lo = std::max(birth, from);
+  const int32_t hi = death == kNoDate ? to : std::min(death, to);
+  int64_t days = 0;
+  int64_t covered_to = static_cast<int64_t>(lo) - 1;  // registrations are sorted by start: merge as we go
+  for (uint64_t k = r.offsets[person]; k < r.offsets[person + 1]; ++k) {
+    const int64_t s = std::max<int64_t>(r.start[k], covered_to + 1);
+    const int64_t e = std::min<int64_t>(r.end[k] == kNoDate ? hi : r.end[k], hi);
+    if (e >= s) {
+      days += e - s + 1;
+      covered_to = e;
+    }
+  }
+  return days;
+}
+
 int FinancialYearOf(Date day) { return day.month() >= 4 ? day.year() : day.year() - 1; }
 Date FinancialYearStart(int fy) { return Date::FromCivil(fy, 4, 1); }
 Date FinancialYearEnd(int fy) { return Date::FromCivil(fy + 1, 3, 31); }
@@ -652,20 +674,26 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     out.tables.push_back(std::move(t));
   }
   if (f.fy_count > 0) {
-    auto person_years = [&](int w, int k) {
+    auto years_of = [&](const std::vector<int64_t>& days, int w, int k) {
       const int32_t fy_days = FinancialYearEnd(f.fy_first + k) - FinancialYearStart(f.fy_first + k) + 1;
-      return static_cast<double>(c.person_days[static_cast<size_t>(w)]) / fy_days;
+      return static_cast<double>(days[static_cast<size_t>(w)]) / fy_days;
     };
-    Table years("financial_years", "Financial years with activity: resident person-time");
+    // Rates use the registered population's person-time, the ICB's own denominator.
+    auto person_years = [&](int w, int k) { return years_of(c.registered_days, w, k); };
+    Table years("financial_years", "Financial years with activity: resident and registered person-time");
     years.AddText("financial_year", "Year").AddText("start", "Start").AddText("end", "End");
-    years.AddInteger("days", "Days").AddDecimal("person_years", "Person-years", 1);
+    years.AddInteger("days", "Days").AddDecimal("person_years", "Resident person-years", 1);
+    years.AddDecimal("registered_person_years", "Registered person-years", 1);
     for (int k = 0; k < f.fy_count; ++k) {
       const Date start = FinancialYearStart(f.fy_first + k), end = FinancialYearEnd(f.fy_first + k);
+      const int w = f.year_window[static_cast<size_t>(k)];
       years.AddRow({Text(FinancialYearLabel(f.fy_first + k)), Text(start.ToIso()), Text(end.ToIso()),
-                    Int(end - start + 1), Cell{person_years(f.year_window[static_cast<size_t>(k)], k)}});
+                    Int(end - start + 1), Cell{years_of(c.person_days, w, k)}, Cell{person_years(w, k)}});
     }
-    years.footnotes().push_back("Person-years: days alive in the year (birth and death days included), summed over "
-                                "residents, divided by the days in the year.");
+    years.footnotes().push_back("Resident person-years: days alive in the year (birth and death days included), "
+                                "summed over persons in the dataset, divided by the days in the year.");
+    years.footnotes().push_back("Registered person-years: the same counting only days registered with a GP "
+                                "practice; the denominator of every activity rate.");
     out.tables.push_back(std::move(years));
 
     Table t("activity", "Activity and cost by setting, point of delivery and financial year");
@@ -673,7 +701,7 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     t.AddText("pod_label", "Point of delivery").AddText("coverage", "Coverage");
     t.AddText("covered_from", "From").AddText("covered_to", "To").AddInteger("events", "Events");
     t.AddInteger("people", "People").AddDecimal("cost_gbp", "Cost (GBP)", 2);
-    t.AddDecimal("person_years", "Person-years", 1).AddDecimal("rate_per_1000", "Rate per 1,000", 1);
+    t.AddDecimal("person_years", "Registered person-years", 1).AddDecimal("rate_per_1000", "Rate per 1,000", 1);
     // PODs with any activity in any year get a row in every year their setting's data covers.
     std::array<bool, kPodCount> pod_used{};
     for (int k = 0; k < f.fy_count; ++k)

@@ -53,6 +53,11 @@ bool AliveOn(int32_t birth, int32_t death, int32_t day);
 // was alive, birth day and death day included; 0 when the ranges do not meet.
 int64_t DaysAlive(int32_t birth, int32_t death, int32_t from, int32_t to);
 
+// Days in [from, to] on which the person was alive and registered with any practice (overlapping
+// registrations counted once). Registrations must be sorted by start, as in a Dataset.
+int64_t DaysRegistered(const RegistrationTable& r, size_t person, int32_t birth, int32_t death, int32_t from,
+                       int32_t to);
+
 // Financial year (1 April - 31 March) containing `day`, named by its starting calendar year.
 int FinancialYearOf(Date day);
 Date FinancialYearStart(int fy);          // 1 April fy

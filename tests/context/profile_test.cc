@@ -223,6 +223,11 @@ TEST(Profile, ActivityPersonYearsRatesAndCost) {
   // p3 from 1 April to 15 June inclusive (76): 1,906 days.
   EXPECT_EQ(I(Row(y, "2023/24"), y, "days"), 366);
   EXPECT_DOUBLE_EQ(F(Row(y, "2023/24"), y, "person_years"), 1906.0 / 366.0);
+  // Registered person-time, the rates' denominator. 2022/23: p0, p3, p5, p6 registered all year
+  // (4 x 365), p1 from 2023-01-01 (90 days), p2's registration ended in 2022-01: 1,550 days.
+  EXPECT_DOUBLE_EQ(F(Row(y, "2022/23"), y, "registered_person_years"), 1550.0 / 365.0);
+  // 2023/24: p0, p1, p5, p6 (to 31 March inclusive) 4 x 366, p3 to his death on 15 June (76): 1,540.
+  EXPECT_DOUBLE_EQ(F(Row(y, "2023/24"), y, "registered_person_years"), 1540.0 / 366.0);
 
   const Table& a = Get(r, "activity");
   auto row = [&](const char* fy, const char* pod) -> const std::vector<report::Cell>& {
@@ -232,27 +237,29 @@ TEST(Profile, ActivityPersonYearsRatesAndCost) {
   EXPECT_EQ(S(row("2022/23", "GP"), a, "coverage"), "full");
   EXPECT_EQ(I(row("2022/23", "GP"), a, "events"), 1);
   EXPECT_DOUBLE_EQ(F(row("2022/23", "GP"), a, "cost_gbp"), 30.0);
-  EXPECT_DOUBLE_EQ(F(row("2022/23", "GP"), a, "person_years"), 6.0);
-  EXPECT_NEAR(F(row("2022/23", "GP"), a, "rate_per_1000"), 1000.0 / 6.0, 1e-9);
+  EXPECT_DOUBLE_EQ(F(row("2022/23", "GP"), a, "person_years"), 1550.0 / 365.0);
+  EXPECT_NEAR(F(row("2022/23", "GP"), a, "rate_per_1000"), 365000.0 / 1550.0, 1e-9);
   EXPECT_EQ(I(row("2023/24", "GP"), a, "people"), 1);  // p5
-  EXPECT_NEAR(F(row("2023/24", "GP"), a, "rate_per_1000"), 366000.0 / 1906.0, 1e-9);
-  // A&E data starts on 2023-01-15: 2022/23 is partial, 76 days, six residents alive throughout.
+  EXPECT_NEAR(F(row("2023/24", "GP"), a, "rate_per_1000"), 366000.0 / 1540.0, 1e-9);
+  // A&E data starts on 2023-01-15: 2022/23 is partial, 76 days, five people registered throughout
+  // (p1 registered on 2023-01-01; p2 not registered).
   EXPECT_EQ(S(row("2022/23", "AE"), a, "coverage"), "partial");
   EXPECT_EQ(S(row("2022/23", "AE"), a, "covered_from"), "2023-01-15");
   EXPECT_EQ(S(row("2022/23", "AE"), a, "covered_to"), "2023-03-31");
   EXPECT_EQ(I(row("2022/23", "AE"), a, "events"), 1);  // p3, before he died
-  EXPECT_DOUBLE_EQ(F(row("2022/23", "AE"), a, "person_years"), 6.0 * 76 / 365);
-  EXPECT_NEAR(F(row("2022/23", "AE"), a, "rate_per_1000"), 1000.0 * 365 / (6.0 * 76), 1e-9);
+  EXPECT_DOUBLE_EQ(F(row("2022/23", "AE"), a, "person_years"), 5.0 * 76 / 365);
+  EXPECT_NEAR(F(row("2022/23", "AE"), a, "rate_per_1000"), 1000.0 * 365 / (5.0 * 76), 1e-9);
   EXPECT_EQ(S(row("2023/24", "AE"), a, "coverage"), "full");
   // Prescribing from 2022-05-01: 2022/23 partial (335 days), counted in items.
   EXPECT_EQ(S(row("2022/23", "RX"), a, "coverage"), "partial");
   EXPECT_EQ(I(row("2022/23", "RX"), a, "events"), 1);
   EXPECT_DOUBLE_EQ(F(row("2022/23", "RX"), a, "cost_gbp"), 0.99);
-  EXPECT_NEAR(F(row("2022/23", "RX"), a, "rate_per_1000"), 1000.0 * 365 / (6.0 * 335), 1e-9);
+  // 335 days from 2022-05-01: p0, p3, p5, p6 registered throughout, p1 for 90 days.
+  EXPECT_NEAR(F(row("2022/23", "RX"), a, "rate_per_1000"), 1000.0 * 365 / (4.0 * 335 + 90), 1e-9);
   EXPECT_EQ(I(row("2023/24", "RX"), a, "events"), 5);  // 3 + 2 items
   EXPECT_EQ(I(row("2023/24", "RX"), a, "people"), 2);
   EXPECT_NEAR(F(row("2023/24", "RX"), a, "cost_gbp"), 17.34, 1e-9);
-  EXPECT_NEAR(F(row("2023/24", "RX"), a, "rate_per_1000"), 5.0 * 366000.0 / 1906.0, 1e-9);
+  EXPECT_NEAR(F(row("2023/24", "RX"), a, "rate_per_1000"), 5.0 * 366000.0 / 1540.0, 1e-9);
   // APC data starts on 2023-04-01: no APC rows for 2022/23 at all.
   EXPECT_FALSE(HasActivityRow(a, "2022/23", "ALL"));
   EXPECT_FALSE(HasActivityRow(a, "2022/23", "NEL"));
@@ -260,7 +267,7 @@ TEST(Profile, ActivityPersonYearsRatesAndCost) {
   EXPECT_EQ(I(row("2023/24", "ALL"), a, "events"), 3);
   EXPECT_EQ(I(row("2023/24", "ALL"), a, "people"), 2);
   EXPECT_DOUBLE_EQ(F(row("2023/24", "ALL"), a, "cost_gbp"), 6300.0);
-  EXPECT_NEAR(F(row("2023/24", "ALL"), a, "rate_per_1000"), 3.0 * 366000.0 / 1906.0, 1e-9);
+  EXPECT_NEAR(F(row("2023/24", "ALL"), a, "rate_per_1000"), 3.0 * 366000.0 / 1540.0, 1e-9);
   EXPECT_EQ(I(row("2023/24", "NEL"), a, "events"), 2);
   EXPECT_EQ(I(row("2023/24", "NEL"), a, "people"), 2);
   EXPECT_DOUBLE_EQ(F(row("2023/24", "NEL"), a, "cost_gbp"), 3800.0);
@@ -288,9 +295,9 @@ TEST(Profile, PartialYearsUseTheCoveredPersonTime) {
   const auto r = Profile(tiny.Build(), "2024-03-31");
   const Table& a = Get(r, "activity");
   ASSERT_EQ(a.row_count(), 4u);  // outpatients ALL, OPFA, OPFU; prescribing
-  // Outpatients: 2023-06-01 to 2024-01-31, 245 days. p0 p1 p2 p5 p6 alive throughout, p3 from
-  // 1 to 15 June (15 days).
-  const double py = (5.0 * 245 + 15) / 366.0;
+  // Outpatients: 2023-06-01 to 2024-01-31, 245 days. p0 p1 p5 p6 registered throughout, p3 from
+  // 1 to 15 June (15 days); p2 alive but no longer registered.
+  const double py = (4.0 * 245 + 15) / 366.0;
   const auto& op = ActivityRow(a, "2023/24", "ALL");
   EXPECT_EQ(S(op, a, "coverage"), "partial");
   EXPECT_EQ(S(op, a, "covered_to"), "2024-01-31");
