@@ -1,5 +1,7 @@
 #include "context/profile.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -66,7 +68,29 @@ struct Frame {
   std::vector<int> year_window;          // [fy] -> window of the whole year
   std::vector<int> setting_window;       // [fy * kSettingCount + setting] -> window, -1: not covered
   size_t lsoas = 0, practices = 0;
+  // By `attrs` id: GP appointment statuses and outpatient attendance codes that are not an attended
+  // appointment, and social care support settings that are long-term support.
+  std::vector<uint8_t> gp_not_attended, op_not_attended, asc_long_term;
 };
+
+// Attendance and social care classes (NHS Data Dictionary ATTENDED OR DID NOT ATTEND: 5 and 6 are
+// attended; 0, 2, 3, 4, 7 are not. Long-term support as in the Adult Social Care Activity and Finance
+// Report: nursing, residential and community support; reablement and other short-term care are not).
+void ClassifyAttrs(const Dictionary& attrs, Frame& f) {
+  const size_t n = attrs.size();
+  f.gp_not_attended.assign(n, 0);
+  f.op_not_attended.assign(n, 0);
+  f.asc_long_term.assign(n, 0);
+  for (uint32_t id = 0; id < n; ++id) {
+    const std::string& v = attrs.at(id);
+    f.gp_not_attended[id] = v == "DNA" || v == "UNKNOWN";
+    f.op_not_attended[id] = v == "0" || v == "2" || v == "3" || v == "4" || v == "7";
+    f.asc_long_term[id] = v == "NURSING" || v == "RESIDENTIAL" || v == "HOME_CARE" || v == "DIRECT_PAYMENT" ||
+                          v == "DAY_CARE" || v == "SUPPORTED_LIVING";
+  }
+}
+
+bool Flag(const std::vector<uint8_t>& flags, uint32_t id) { return id < flags.size() && flags[id] != 0; }
 
 // Counters for one chunk of persons; chunks are added together in chunk order.
 struct Counts {
@@ -82,6 +106,8 @@ struct Counts {
   std::vector<int64_t> registered_days;                 // [window] days alive and registered
   std::vector<int64_t> pod_events, pod_people, pod_cost;  // [fy * kPodCount + pod]
   std::vector<int64_t> set_events, set_people, set_cost;  // [fy * kSettingCount + setting]
+  std::vector<int64_t> pod_not_attended;                  // [fy * kPodCount + pod]
+  std::vector<int64_t> asc_long_term_people;              // [fy]
 
   explicit Counts(const Frame& f)
       : lsoa_residents(f.lsoas),
@@ -93,7 +119,9 @@ struct Counts {
         pod_cost(pod_events.size()),
         set_events(static_cast<size_t>(f.fy_count) * kSettingCount),
         set_people(set_events.size()),
-        set_cost(set_events.size()) {}
+        set_cost(set_events.size()),
+        pod_not_attended(pod_events.size()),
+        asc_long_term_people(static_cast<size_t>(f.fy_count)) {}
 
   template <typename A>
   static void AddInto(A& a, const A& b) {
@@ -124,6 +152,8 @@ struct Counts {
     AddInto(set_events, o.set_events);
     AddInto(set_people, o.set_people);
     AddInto(set_cost, o.set_cost);
+    AddInto(pod_not_attended, o.pod_not_attended);
+    AddInto(asc_long_term_people, o.asc_long_term_people);
   }
 };
 
@@ -151,6 +181,8 @@ void CountChunk(const Dataset& ds, const Frame& f, size_t begin, size_t end, Cou
   const size_t fy_count = static_cast<size_t>(f.fy_count);
   // Last person counted in each [fy][pod] / [fy][setting] cell, to count people once.
   std::vector<size_t> pod_seen(fy_count * kPodCount, SIZE_MAX), set_seen(fy_count * kSettingCount, SIZE_MAX);
+  std::vector<size_t> asc_seen(fy_count, SIZE_MAX);
+  const int32_t last_day = f.first_day + static_cast<int32_t>(f.fy_of_day.size()) - 1;
   for (size_t i = begin; i < end; ++i) {
     ++c.persons;
     const int32_t birth = p.birth[i];
@@ -169,6 +201,24 @@ void CountChunk(const Dataset& ds, const Frame& f, size_t begin, size_t end, Cou
       const int64_t n = setting == static_cast<size_t>(Setting::kPrescribing) ? ev.quantity[e] : 1;
       const size_t pc = static_cast<size_t>(fy) * kPodCount + pod;
       const size_t sc = static_cast<size_t>(fy) * kSettingCount + setting;
+      // Appointments not attended (DNA, cancelled, unknown) are counted apart, not as activity.
+      if ((setting == static_cast<size_t>(Setting::kGpAppointment) && Flag(f.gp_not_attended, ev.attr3[e])) ||
+          (setting == static_cast<size_t>(Setting::kOutpatient) && Flag(f.op_not_attended, ev.attr2[e]))) {
+        ++c.pod_not_attended[pc];
+        continue;
+      }
+      // Long-term social care: people with a service active on any day of each year.
+      if (setting == static_cast<size_t>(Setting::kSocialCare) && Flag(f.asc_long_term, ev.attr1[e])) {
+        const int32_t end_day = ev.end_date[e] == kNoDate ? last_day : std::min(ev.end_date[e], last_day);
+        if (end_day >= ev.date[e]) {
+          const int fy_end = f.fy_of_day[static_cast<size_t>(end_day - f.first_day)];
+          for (int y = fy; y <= fy_end; ++y)
+            if (asc_seen[static_cast<size_t>(y)] != i) {
+              asc_seen[static_cast<size_t>(y)] = i;
+              ++c.asc_long_term_people[static_cast<size_t>(y)];
+            }
+        }
+      }
       c.pod_events[pc] += n;
       c.pod_cost[pc] += ev.cost_pence[e];
       c.set_events[sc] += n;
@@ -476,6 +526,7 @@ const QofRegisterInfo& QofRegister(uint8_t condition) { return kQofRegisters[con
 Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& options) {
   const int32_t first_event = ds.FirstEventDate(), last_event = ds.LastEventDate();
   Frame f;
+  ClassifyAttrs(ds.attrs, f);
   f.as_at = options.as_at != kNoDate ? options.as_at : last_event;
   if (f.as_at == kNoDate)
     return Status::InvalidInput("the dataset has no activity events to take the as-at date from; give --as-at");
@@ -702,12 +753,14 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     t.AddText("covered_from", "From").AddText("covered_to", "To").AddInteger("events", "Events");
     t.AddInteger("people", "People").AddDecimal("cost_gbp", "Cost (GBP)", 2);
     t.AddDecimal("person_years", "Registered person-years", 1).AddDecimal("rate_per_1000", "Rate per 1,000", 1);
+    t.AddInteger("not_attended", "Not attended");
     // PODs with any activity in any year get a row in every year their setting's data covers.
     std::array<bool, kPodCount> pod_used{};
     for (int k = 0; k < f.fy_count; ++k)
       for (int p = 0; p < kPodCount; ++p)
         pod_used[static_cast<size_t>(p)] |= c.pod_events[static_cast<size_t>(k * kPodCount + p)] > 0 ||
-                                            c.pod_cost[static_cast<size_t>(k * kPodCount + p)] != 0;
+                                            c.pod_cost[static_cast<size_t>(k * kPodCount + p)] != 0 ||
+                                            c.pod_not_attended[static_cast<size_t>(k * kPodCount + p)] > 0;
     for (int k = 0; k < f.fy_count; ++k) {
       const auto ku = static_cast<size_t>(k);
       const std::string fy = FinancialYearLabel(f.fy_first + k);
@@ -719,34 +772,46 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
         const bool full = from == FinancialYearStart(f.fy_first + k).days() &&
                           to == FinancialYearEnd(f.fy_first + k).days();
         const double py = person_years(w, k);
-        auto row = [&](std::string pod, std::string label, int64_t events, int64_t people, int64_t cost) {
+        auto row = [&](std::string pod, std::string label, int64_t events, int64_t people, std::optional<int64_t> cost,
+                       int64_t not_attended) {
           t.AddRow({Text(fy), Text(std::string(SettingLabel(setting))), Text(std::move(pod)), Text(std::move(label)),
                     Text(full ? "full" : "partial"), Text(Date(from).ToIso()), Text(Date(to).ToIso()), Int(events),
-                    Int(people), Gbp(cost), Cell{py},
-                    py > 0 ? Cell{1000.0 * static_cast<double>(events) / py} : Cell{}});
+                    Int(people), cost ? Gbp(*cost) : Cell{}, Cell{py},
+                    py > 0 ? Cell{1000.0 * static_cast<double>(events) / py} : Cell{}, Int(not_attended)});
         };
         std::vector<int> pods;
         for (int p = 0; p < kPodCount; ++p)
           if (PodSetting(static_cast<Pod>(p)) == setting && pod_used[static_cast<size_t>(p)]) pods.push_back(p);
         const size_t sc = ku * kSettingCount + static_cast<size_t>(s);
-        if (pods.size() != 1) row("ALL", "All points of delivery", c.set_events[sc], c.set_people[sc], c.set_cost[sc]);
+        int64_t set_not_attended = 0;
+        for (int p : pods) set_not_attended += c.pod_not_attended[ku * kPodCount + static_cast<size_t>(p)];
+        if (pods.size() != 1)
+          row("ALL", "All points of delivery", c.set_events[sc], c.set_people[sc], c.set_cost[sc], set_not_attended);
         for (int p : pods) {
           const size_t pc = ku * kPodCount + static_cast<size_t>(p);
           const auto pod = static_cast<Pod>(p);
           row(std::string(PodName(pod)), std::string(PodLabel(pod)), c.pod_events[pc], c.pod_people[pc],
-              c.pod_cost[pc]);
+              c.pod_cost[pc], c.pod_not_attended[pc]);
         }
+        if (setting == Setting::kSocialCare)
+          row("ASC_LT", "People receiving long-term support in the year", c.asc_long_term_people[ku],
+              c.asc_long_term_people[ku], std::nullopt, 0);
       }
     }
     t.footnotes().push_back(
-        "Events: one per attendance, contact, appointment, spell or service; prescribing counts items.");
+        "Events: one per attendance, contact, appointment, spell or service; prescribing counts items. GP and "
+        "outpatient appointments not attended (did not attend, cancelled, status unknown) are not events: they are "
+        "counted in not_attended.");
+    t.footnotes().push_back(
+        "ASC_LT: people with a long-term social care service (nursing, residential, home care, direct payment, day "
+        "care, supported living) active on any day of the year; services are otherwise counted in their start year.");
     t.footnotes().push_back(
         "People: distinct persons with at least one such event in the year. Cost: sum of event costs.");
     t.footnotes().push_back(
         "Coverage: a setting's data is taken to run from its first to its last event date (to the end of that month "
         "when every event is dated the 1st); a year it does not wholly cover is partial.");
     t.footnotes().push_back(
-        "Rate: events per 1,000 person-years of residents over the covered days, so partial years are annualised.");
+        "Rate: events per 1,000 registered person-years over the covered days, so partial years are annualised.");
     out.tables.push_back(std::move(t));
   }
   if (options.dq_report) AddDataQuality(*options.dq_report, out);

@@ -472,3 +472,49 @@ TEST(Profile, IndependentOfThreadCountAndMatchesASerialRecount) {
 
 }  // namespace
 }  // namespace icb
+
+namespace icb::testing {
+namespace {
+
+// Appointments not attended are counted apart (NHS Data Dictionary ATTENDED OR DID NOT ATTEND: 5, 6
+// attended; GP appointment status DNA); long-term social care counts people with a service active in
+// each year it spans (Adult Social Care Activity and Finance Report: people receiving long-term support).
+TEST(Profile, NotAttendedAndLongTermSocialCare) {
+  Tiny tiny;
+  tiny.b.ds.events = EventTable();
+  tiny.b.event_person.clear();
+  auto& e = tiny.b.ds.events;
+  auto set_last = [&](std::vector<uint32_t>& col, const char* v) { col.back() = tiny.b.ds.attrs.Intern(v); };
+  tiny.Event(tiny.p[0], D("2023-05-01"), Setting::kGpAppointment, Pod::kGpAppointment, 3000, 1);
+  set_last(e.attr3, "ATTENDED");
+  tiny.Event(tiny.p[0], D("2023-06-01"), Setting::kGpAppointment, Pod::kGpAppointment, 3000, 1);
+  set_last(e.attr3, "DNA");
+  tiny.Event(tiny.p[1], D("2023-07-01"), Setting::kOutpatient, Pod::kOutpatientFirst, 12000, 1);
+  set_last(e.attr2, "5");
+  tiny.Event(tiny.p[1], D("2023-08-01"), Setting::kOutpatient, Pod::kOutpatientFollowUp, 8000, 1);
+  set_last(e.attr2, "3");
+  // p5: home care from 2022-06-01 to 2023-05-31 spans two years; p6: reablement (short-term) only.
+  tiny.Event(tiny.p[5], D("2022-06-01"), Setting::kSocialCare, Pod::kSocialCare, 500000, 1);
+  set_last(e.attr1, "HOME_CARE");
+  e.end_date.back() = D("2023-05-31");
+  tiny.Event(tiny.p[6], D("2023-09-01"), Setting::kSocialCare, Pod::kSocialCare, 100000, 1);
+  set_last(e.attr1, "REABLEMENT");
+  e.end_date.back() = D("2023-10-15");
+  const auto r = Profile(tiny.Build(), "2024-03-31");
+  const Table& a = Get(r, "activity");
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "GP"), a, "events"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "GP"), a, "not_attended"), 1);
+  EXPECT_DOUBLE_EQ(F(ActivityRow(a, "2023/24", "GP"), a, "cost_gbp"), 30.0);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "OPFA"), a, "events"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "OPFU"), a, "events"), 0);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "OPFU"), a, "not_attended"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "ALL"), a, "not_attended"), 1);
+  // Services counted in their start year; long-term support in every year it is active.
+  EXPECT_EQ(I(ActivityRow(a, "2022/23", "ASC"), a, "events"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "ASC"), a, "events"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2022/23", "ASC_LT"), a, "people"), 1);
+  EXPECT_EQ(I(ActivityRow(a, "2023/24", "ASC_LT"), a, "people"), 1);  // p5's care runs into May 2023
+}
+
+}  // namespace
+}  // namespace icb::testing
