@@ -1,0 +1,185 @@
+// End to end: icb synth -> icb ingest -> icb profile on a 40,000-person synthetic ICB, and the
+// profile checked against the public sources the generator is grounded in:
+//   - age and sex structure of the registered population at the data start within 1 percentage
+//     point of Census 2021 (NHS Greater Manchester boroughs) for every 5-year band and sex;
+//   - recorded prevalence of the QOF registers on 2023-03-31 within 10% (relative) of QOF 2022-23
+//     pooled over the ICB's practices;
+//   - activity per 1,000 registered person-years in 2022/23 within 10% of the England rates in
+//     data/reference/england_activity_rates.csv.
+// The run is deterministic (fixed seed). At the default 40,000 people, prevalence allows for
+// sampling error (three binomial standard errors on top of 10%); with ICB_PIPELINE_PERSONS of
+// 500,000 or more (the `slow` ctest pipeline_1m) every check is the plain one.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// A CSV file as rows of named fields.
+std::vector<std::map<std::string, std::string>> ReadCsv(const fs::path& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << "cannot read " << path;
+  std::string line;
+  std::getline(in, line);
+  const auto header = SplitCsv(line);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    const auto f = SplitCsv(line);
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < header.size() && i < f.size(); ++i) row[header[i]] = f[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int Persons() {
+  const char* env = std::getenv("ICB_PIPELINE_PERSONS");
+  return env ? std::atoi(env) : 40000;
+}
+
+int RunIcb(const std::string& args) {
+  const std::string cmd = std::string(ICB_BIN) + " " + args + " > /dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0 ? 0 : 1;
+}
+
+const fs::path kReference = fs::path(ICB_TEST_DATA_DIR) / ".." / ".." / "data" / "reference";
+
+class Pipeline : public ::testing::Test {
+ protected:
+  static inline fs::path dir;
+  static void SetUpTestSuite() {
+    dir = fs::temp_directory_path() / ("icb_pipeline_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "key") << std::string(64, 'c') << "\n";
+    fs::permissions(dir / "key", fs::perms::owner_read | fs::perms::owner_write);
+    const std::string d = dir.string();
+    ASSERT_EQ(RunIcb("synth --persons " + std::to_string(Persons()) + " --seed 11 --out " + d + "/csv --truth-out " + d + "/truth --quiet"), 0);
+    ASSERT_EQ(RunIcb("ingest " + d + "/csv --out " + d + "/dataset --key-file " + d + "/key"), 0);
+    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2020-04-01 --out " + d + "/start --format csv --quiet"), 0);
+    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2023-03-31 --out " + d + "/qof --format all --quiet"), 0);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir); }
+};
+
+TEST_F(Pipeline, EveryRowLoadsAndEveryFileBalances) {
+  const auto files = ReadCsv(dir / "qof" / "dq_files.csv");
+  ASSERT_GE(files.size(), 15u);
+  for (const auto& f : files) {
+    const long read = std::stol(f.at("rows_read")), loaded = std::stol(f.at("rows_loaded")),
+               rejected = std::stol(f.at("rows_rejected"));
+    EXPECT_EQ(read, loaded + rejected) << f.at("file");
+    EXPECT_EQ(rejected, 0) << f.at("file") << ": the generator must write contract-valid rows";
+  }
+  EXPECT_TRUE(fs::exists(dir / "qof" / "report.xlsx"));
+  EXPECT_TRUE(fs::exists(dir / "qof" / "report.json"));
+  EXPECT_TRUE(fs::exists(dir / "truth" / "emergency_risk.csv"));
+  EXPECT_FALSE(fs::exists(dir / "csv" / "emergency_risk.csv")) << "planted truths must stay apart from the data";
+}
+
+TEST_F(Pipeline, AgeAndSexWithinOnePointOfCensus2021) {
+  // Census 2021 usual residents of the ten Greater Manchester boroughs, by sex and 5-year band.
+  std::map<std::pair<std::string, int>, double> census;
+  double census_total = 0;
+  for (const auto& r : ReadCsv(kReference / "census2021_lad_syoa_sex_greater_manchester.csv")) {
+    const std::string& sex = r.at("sex");
+    const std::string& age = r.at("age");
+    const int years = age == "90+" ? 90 : std::stoi(age);
+    const double n = std::stod(r.at("usual_residents"));
+    if (sex == "P") {
+      census_total += n;
+    } else {
+      census[{sex, std::min(years / 5, 18)}] += n;
+    }
+  }
+  ASSERT_GT(census_total, 2.5e6);
+  const auto pyramid = ReadCsv(dir / "start" / "pyramid_registered.csv");
+  ASSERT_EQ(pyramid.size(), 19u);
+  double total = 0;
+  for (const auto& r : pyramid) total += std::stod(r.at("male")) + std::stod(r.at("female"));
+  ASSERT_GT(total, 35000);
+  for (size_t band = 0; band < pyramid.size(); ++band) {
+    for (const auto& [sex, column] : {std::pair<std::string, std::string>{"M", "male"}, {"F", "female"}}) {
+      const double ours = 100.0 * std::stod(pyramid[band].at(column)) / total;
+      const double ons = 100.0 * census[{sex, static_cast<int>(band)}] / census_total;
+      EXPECT_NEAR(ours, ons, 1.0) << pyramid[band].at("age_band") << " " << column;
+    }
+  }
+}
+
+TEST_F(Pipeline, RegisterPrevalenceWithinTenPercentOfQof) {
+  std::set<std::string> practices;
+  for (const auto& r : ReadCsv(dir / "csv" / "ref_practices.csv")) practices.insert(r.at("gp_practice_code"));
+  std::map<std::string, std::pair<double, double>> qof;  // register, list size
+  for (const auto& r : ReadCsv(kReference / "qof_2223_prevalence_greater_manchester.csv")) {
+    if (!practices.count(r.at("PRACTICE_CODE"))) continue;
+    auto& [reg, list] = qof[r.at("GROUP_CODE")];
+    reg += std::stod(r.at("REGISTER"));
+    list += std::stod(r.at("PRACTICE_LIST_SIZE"));
+  }
+  const auto ours = ReadCsv(dir / "qof" / "ltc_registers.csv");
+  ASSERT_EQ(ours.size(), 21u);
+  for (const auto& r : ours) {
+    const auto& [reg, list] = qof.at(r.at("condition"));
+    const double expected = reg / list;
+    const double n = std::stod(r.at("list_size"));
+    const double got = std::stod(r.at("register")) / n;
+    // 10% relative, widened at test scale by three binomial standard errors of the register count
+    // (at 40,000 people the rarest registers hold tens of people).
+    const double se = std::sqrt(expected * (1 - expected) / n) / expected;
+    const double tolerance = Persons() >= 500000 ? 0.10 : 0.10 + 3 * se;
+    EXPECT_NEAR(got / expected, 1.0, tolerance) << r.at("condition") << " expected count " << expected * n;
+  }
+}
+
+TEST_F(Pipeline, ActivityRatesWithinTenPercentOfEngland) {
+  std::map<std::string, double> england;
+  for (const auto& r : ReadCsv(kReference / "england_activity_rates.csv")) england[r.at("pod")] = std::stod(r.at("rate_per_1000"));
+  ASSERT_EQ(england.size(), 12u);
+  std::map<std::string, double> ours;
+  for (const auto& r : ReadCsv(dir / "qof" / "activity.csv"))
+    if (r.at("financial_year") == "2022/23") {
+      EXPECT_EQ(r.at("coverage"), "full") << r.at("pod");
+      ours[r.at("pod") == "ASC_LT" ? "ASC" : r.at("pod")] = std::stod(r.at("rate_per_1000"));
+    }
+  for (const auto& [pod, rate] : england) {
+    ASSERT_TRUE(ours.count(pod)) << pod;
+    EXPECT_NEAR(ours[pod] / rate, 1.0, 0.10) << pod << ": " << ours[pod] << " per 1,000 vs England " << rate;
+  }
+}
+
+}  // namespace
