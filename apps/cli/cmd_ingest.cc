@@ -103,10 +103,12 @@ icb::cli::RunFn Setup(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "contract", "omop"}));
   sub->add_flag("--quiet", args->quiet, "No progress bars");
   sub->footer(
-      "Rows that break the contract are rejected (file, line, column, reason in DATASET/CURRENT generation's\n"
-      "rejects.csv) and counted; each file must balance: read = loaded + rejected.\n"
+      "Rows that break the contract are rejected and counted (file, line, column and reason in the live\n"
+      "generation's rejects.csv); each file must balance: read = loaded + rejected. Policy and reports:\n"
+      "docs/reference/ingest.md.\n"
       "Exit codes: 0 published (rejected rows alone are not a failure), 1 invalid input (e.g. a required\n"
-      "file's header), 2 missing file, 3 I/O error, 5 refused (no or short key), 6 internal (balance).\n"
+      "file's header), 2 missing file, 3 I/O error, 5 refused (no or short key; another ingest is\n"
+      "publishing into DATASET), 6 internal (counts do not balance). Nothing is published unless 0.\n"
       "Examples:\n"
       "  (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > key.hex)\n"
       "  icb ingest icb-csv --out icb-data --key-file key.hex\n"

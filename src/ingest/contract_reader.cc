@@ -208,7 +208,8 @@ FileBinding BindHeader(const InputFile& f) {
 
 // CheckValue (data/contract.h) with the parsed day number for date columns. Dates take a fast
 // path: Date::ParseIso accepts exactly what CheckValue accepts (YYYY-MM-DD, years 1800-2200, real
-// calendar days; see FastDatePathAgreesWithContractCheck in tests/ingest/csv_reader_test.cc), and CheckValue still words the reason.
+// calendar days; the twin test FastDatePathAgreesWithContractCheck in
+// tests/ingest/csv_reader_test.cc checks this), and CheckValue still words the reason.
 const char* CheckColumn(const ColumnBinding& col, std::string_view v, int32_t& day) {
   if (col.is_date && !v.empty()) {
     if (const auto d = Date::ParseIso(v)) {

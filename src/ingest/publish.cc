@@ -1,5 +1,9 @@
 #include "ingest/publish.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -65,6 +69,18 @@ Result<PublishedIngest> PublishIngest(const std::string& out_dir, const Dataset&
                               std::to_string(f.rows_loaded) + ", rejected " + std::to_string(f.rows_rejected) +
                               "); nothing published");
   ComputeLinkageQuality(ds, dq);
+  // One writer per dataset directory: an exclusive lock on DATASET/.lock for the whole publish
+  // (released by the kernel if the process dies).
+  ICB_RETURN_IF_ERROR(MakeDirs(out_dir));
+  const std::string lock_path = (fs::path(out_dir) / ".lock").string();
+  const int lock_fd = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Status::IoError("cannot open " + lock_path);
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }
+  } unlock{lock_fd};
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+    return Status::Refused("another ingest is publishing into " + out_dir + "; try again when it has finished");
   auto tmp = DatasetDir::Begin(out_dir);
   if (!tmp.ok()) return tmp.status();
   auto write_all = [&]() -> Result<Digest> {

@@ -3,7 +3,8 @@
 // generation of the dataset directory and commits it atomically (data/dataset_dir.h), so a crash
 // or kill at any point leaves the previous dataset live. Nothing is published when the report does
 // not balance or any write fails. Nothing written holds a clock time, an NHS number or a row value.
-// Stateless; one ingest per dataset directory at a time.
+// Stateless and thread safe; a lock file (DATASET/.lock) refuses a second concurrent publish into
+// the same dataset directory.
 #pragma once
 
 #include <string>

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "core/parallel.h"
@@ -100,8 +99,14 @@ TEST_P(BadInputCase, RejectsExactlyTheExpectedRowsAndBalances) {
       EXPECT_TRUE(used[k]) << "unexpected reject: " << r.rejects[k].file << " line " << r.rejects[k].line
                            << " column '" << r.rejects[k].column << "': " << r.rejects[k].reason;
     // Reasons never carry a value: no NHS-number-like run of 10 digits.
-    static const std::regex ten_digits("[0-9]{10}");
-    for (const auto& rej : r.rejects) EXPECT_FALSE(std::regex_search(rej.reason, ten_digits)) << rej.reason;
+    for (const auto& rej : r.rejects) {
+      int run_of_digits = 0, longest = 0;
+      for (char c : rej.reason) {
+        run_of_digits = (c >= '0' && c <= '9') ? run_of_digits + 1 : 0;
+        longest = std::max(longest, run_of_digits);
+      }
+      EXPECT_LT(longest, 10) << rej.reason;
+    }
     // Counts of changed files as expected; every other file as in tiny.
     std::set<std::string> changed;
     for (size_t i = 1; i < counts.size(); ++i) {

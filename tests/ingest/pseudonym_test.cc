@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <regex>
 
 #include "ingest/contract_reader.h"
 #include "ingest/publish.h"

@@ -1,6 +1,9 @@
 // Spec tests on tests/data/tiny (see its README): five people, thirteen events. Every expectation
 // below was worked out by hand from the CSV files and the rules in docs/reference/ingest.md.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -261,6 +264,19 @@ TEST_F(TinySpec, PublishesAtomicallyWithReportsAndDigest) {
   EXPECT_NE(again->generation, pub->generation);
   EXPECT_EQ(again->digest, pub->digest);
   EXPECT_EQ(testing::ReadAll(again->generation + "/manifest.json"), manifest);
+}
+
+TEST_F(TinySpec, ASecondConcurrentPublishIsRefused) {
+  testing::TempDir tmp;
+  const std::string out = tmp / "dataset";
+  std::filesystem::create_directories(out);
+  const int fd = ::open((out + "/.lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // another writer holds the dataset
+  auto pub = PublishIngest(out, *ds_, *report_, *dq_);
+  EXPECT_EQ(pub.status().code(), StatusCode::kRefused);
+  ::close(fd);
+  EXPECT_TRUE(PublishIngest(out, *ds_, *report_, *dq_).ok());
 }
 
 TEST_F(TinySpec, UnbalancedReportIsNotPublished) {
