@@ -193,8 +193,8 @@ std::string_view ColumnTypeName(ColumnType t) {
     case T::kDate: return "date YYYY-MM-DD";
     case T::kYearMonth: return "year-month YYYY-MM";
     case T::kCode: return "code";
-    case T::kInteger: return "integer";
-    case T::kMoney: return "money (GBP, 2 d.p.)";
+    case T::kInteger: return "integer 0-65535";
+    case T::kMoney: return "money (GBP, 2 d.p., at most 21,474,836.47)";
     case T::kIcd10: return "ICD-10 code";
     case T::kIcd10List: return "ICD-10 codes, ';'-separated";
     case T::kOpcs4: return "OPCS-4 code";
@@ -344,10 +344,12 @@ const char* CheckValue(const ColumnSpec& col, std::string_view v) {
         if (a == v) return nullptr;
       return "not an allowed code for this column";
     case T::kInteger:
-      return AllDigits(v) && v.size() <= 9 ? nullptr : "expected a whole number";
+      return AllDigits(v) && v.size() <= 5 && std::stoi(std::string(v)) <= 65535 ? nullptr
+                                                                               : "expected a whole number 0-65535";
     case T::kMoney: {
       int64_t p;
-      return ParseMoneyPence(v, p) ? nullptr : "expected an amount in pounds with at most 2 decimals";
+      if (!ParseMoneyPence(v, p)) return "expected an amount in pounds with at most 2 decimals";
+      return p <= INT32_MAX ? nullptr : "amount above the per-row limit of 21,474,836.47";
     }
     case T::kIcd10: return IsIcd10(v) ? nullptr : "not an ICD-10 code (e.g. I219)";
     case T::kIcd10List: {

@@ -17,8 +17,8 @@ enum class ColumnType {
   kDate,        // YYYY-MM-DD
   kYearMonth,   // YYYY-MM
   kCode,        // one of `allowed`
-  kInteger,     // non-negative whole number
-  kMoney,       // pounds with at most 2 decimal places, >= 0 (stored as integer pence)
+  kInteger,     // whole number 0-65535
+  kMoney,       // pounds with at most 2 decimal places, 0 to 21,474,836.47 (stored as integer pence)
   kIcd10,       // ICD-10 code without dot, e.g. I219, J181, R69X
   kIcd10List,   // ICD-10 codes separated by ';'
   kOpcs4,       // OPCS-4 code without dot, e.g. W371

@@ -77,8 +77,8 @@ struct EventTable {                   // CSR by person, by date
   std::vector<uint32_t> code;         // Dictionary `codes`
   std::vector<uint32_t> procedure;    // Dictionary `codes` (OPCS-4)
   std::vector<uint32_t> hrg;          // Dictionary `codes`
-  std::vector<int64_t> cost_pence;
-  std::vector<uint32_t> quantity;     // prescription items; 1 otherwise
+  std::vector<int32_t> cost_pence;    // per event; the contract caps a row at kMaxEventPence
+  std::vector<uint16_t> quantity;     // prescription items (at most 65,535 a row); 1 otherwise
   size_t size() const { return date.size(); }
 };
 
@@ -131,6 +131,9 @@ class Dataset {
   void Serialise(std::FILE* f, Digest& digest, bool& failed) const;
 };
 
-inline constexpr uint32_t kSnapshotVersion = 1;
+inline constexpr uint32_t kSnapshotVersion = 2;
+// Event costs are stored in 32 bits (4 bytes a row matter at 150 million rows): at most
+// GBP 21,474,836.47 per event row; sums are always taken in 64 bits.
+inline constexpr int64_t kMaxEventPence = INT32_MAX;
 
 }  // namespace icb

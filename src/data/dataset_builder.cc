@@ -120,6 +120,7 @@ Result<Dataset> DatasetBuilder::Finish() {
              std::tie(e.date[b], e.setting[b], e.pod[b], e.end_date[b], e.provider[b], e.attr1[b], e.attr2[b],
                       e.attr3[b], e.code[b], e.procedure[b], e.hrg[b], e.cost_pence[b], e.quantity[b]);
     });
+    std::vector<uint32_t>().swap(event_person);  // no longer needed: free it before the permutes
     Permute(e.date, order);
     Permute(e.end_date, order);
     Permute(e.setting, order);

@@ -74,6 +74,10 @@ Status DatasetDir::Commit(const std::string& dir, const std::string& tmp_generat
   std::vector<fs::path> drop;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string f = entry.path().filename().string();
+    if (f.rfind("CURRENT.tmp.", 0) == 0) {  // left by a writer killed while swapping CURRENT
+      drop.push_back(entry.path());
+      continue;
+    }
     const int n = GenerationNumber(f);
     if (n < 0) continue;
     const bool is_tmp = f.size() > 4 && f.substr(f.size() - 4) == ".tmp";

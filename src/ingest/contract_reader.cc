@@ -572,8 +572,9 @@ struct EventChunk : ChunkBase {
   std::vector<uint32_t> person;
   std::vector<int32_t> date, end_date;
   std::vector<uint8_t> pod;
-  std::vector<uint32_t> provider, attr1, attr2, attr3, code, procedure, hrg, quantity;
-  std::vector<int64_t> cost;
+  std::vector<uint32_t> provider, attr1, attr2, attr3, code, procedure, hrg;
+  std::vector<uint16_t> quantity;  // the contract caps items at 65,535
+  std::vector<int32_t> cost;       // the contract caps a row's cost at kMaxEventPence
   LocalDictionary codes;  // chunk-local ids in code / procedure / hrg / coded_code
   // APC diagnoses for the coded table.
   std::vector<uint32_t> coded_person, coded_code;
@@ -1009,8 +1010,8 @@ void ContractReader::ReadEvents(InputFile& f, const EventMapping& m) {
     out.code.push_back(code);
     out.procedure.push_back(intern(c_proc));
     out.hrg.push_back(intern(c_hrg));
-    out.cost.push_back(pence);
-    out.quantity.push_back(qty);
+    out.cost.push_back(static_cast<int32_t>(pence));  // validated <= kMaxEventPence
+    out.quantity.push_back(static_cast<uint16_t>(qty));
     if (apc) {
       out.coded_person.push_back(row.person);
       out.coded_date.push_back(date);

@@ -479,7 +479,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
       s.admission = Day(t);
       double dis = terminal ? t_death : los_days < 0.5 ? std::floor(t) + 0.999 : t + los_days;  // zero-day stays
       if (dis > leave) dis = leave;
-      s.discharge = dis >= end ? kOpen : Day(dis);
+      s.discharge = dis >= end ? kOpen : std::max(s.admission, Day(dis));  // never before admission
       s.emergency = emergency;
       s.terminal = terminal;
       s.pod = ApcPod::kNonElective;
@@ -711,7 +711,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
             if (ta >= t1) break;
             s.admission = Day(ta);
             const double dis = ta + los;
-            s.discharge = dis >= leave ? Day(leave) : Day(dis);
+            s.discharge = dis >= leave ? std::max(s.admission, Day(leave)) : Day(dis);
             if (dis >= end) s.discharge = kOpen;
             placed = !overlaps(s.admission, s.discharge == kOpen ? INT32_MAX : s.discharge);
           }
@@ -742,7 +742,7 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
           ApcSpell s;
           s.admission = Day(t);
           const double dis = t + los;
-          s.discharge = dis >= leave ? Day(leave) : Day(dis);
+          s.discharge = dis >= leave ? std::max(s.admission, Day(leave)) : Day(dis);
           if (dis >= end) s.discharge = kOpen;
           if (overlaps(s.admission, s.discharge == kOpen ? INT32_MAX : s.discharge)) continue;
           s.method = x.method;

@@ -25,8 +25,8 @@ struct Event {
   std::string date, end;
   std::string pod;
   std::string provider, attr1, attr2, attr3, code, procedure, hrg;
-  int64_t cost_pence;
-  uint32_t quantity;
+  int32_t cost_pence;
+  uint16_t quantity;
   bool operator==(const Event&) const = default;
 };
 
