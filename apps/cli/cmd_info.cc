@@ -23,7 +23,7 @@ icb::cli::RunFn Setup(CLI::App& app) {
     const auto& d = *ds;
     fmt::print("dataset        {}\n", *dir);
     fmt::print("format         {}\n", d.source_format);
-    fmt::print("digest         {}\n", icb::ToHex(d.ComputeDigest()));
+    fmt::print("digest         {}\n", icb::ToHex(d.loaded_digest()));
     fmt::print("persons        {:>14L}\n", d.person_count());
     fmt::print("registrations  {:>14L}\n", d.registrations.size());
     fmt::print("events         {:>14L}\n", d.events.size());

@@ -235,6 +235,7 @@ Result<Dataset> Dataset::Load(const std::string& path) {
   Digest stored;
   if (std::fread(stored.data(), 1, 32, f) != 32) return Status::Corrupt(path + ": checksum missing");
   if (r.Finish() != stored) return Status::Corrupt(path + ": checksum mismatch (file damaged)");
+  ds.loaded_digest_ = stored;
   ICB_RETURN_IF_ERROR(ds.Validate());
   return ds;
 }

@@ -119,6 +119,8 @@ class Dataset {
   Result<Digest> Save(const std::string& path) const;
   // Loads a snapshot, verifying version and checksum.
   static Result<Dataset> Load(const std::string& path);
+  // The digest verified by Load (all zero for a dataset that was not loaded from a snapshot).
+  const Digest& loaded_digest() const { return loaded_digest_; }
   // SHA-256 over the serialised content; equal datasets have equal digests.
   Digest ComputeDigest() const;
   // Checks internal invariants (CSR offsets, sort order, ids in range); for tests and after load.
@@ -129,6 +131,7 @@ class Dataset {
 
  private:
   void Serialise(std::FILE* f, Digest& digest, bool& failed) const;
+  Digest loaded_digest_{};
 };
 
 inline constexpr uint32_t kSnapshotVersion = 2;

@@ -470,10 +470,16 @@ void PersonSimulator::Simulate(const PersonSpec& spec, PersonHistory& h, bool em
       // a later one is not a new spell (a terminal one ends the ongoing spell at death).
       if (t < last_nel_discharge) {
         if (nel_this_year > 0 || !emergency) {
-          if (terminal && last_nel_index >= 0) h.apc[static_cast<size_t>(last_nel_index)].discharge = Day(t_death);
+          if (terminal && last_nel_index >= 0) {
+            auto& prev = h.apc[static_cast<size_t>(last_nel_index)];
+            prev.discharge = std::max(prev.admission, Day(t_death));
+          }
           return;
         }
-        if (last_nel_index >= 0) h.apc[static_cast<size_t>(last_nel_index)].discharge = Day(t);
+        if (last_nel_index >= 0) {  // spells are drawn in passes, not in time order: never end before admission
+          auto& prev = h.apc[static_cast<size_t>(last_nel_index)];
+          prev.discharge = std::max(prev.admission, Day(t));
+        }
       }
       ApcSpell s;
       s.admission = Day(t);

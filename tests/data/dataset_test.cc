@@ -137,6 +137,7 @@ TEST_F(SnapshotTest, RoundTripsWithTheSameDigest) {
   auto loaded = Dataset::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->ComputeDigest(), *saved);
+  EXPECT_EQ(loaded->loaded_digest(), *saved);
   EXPECT_EQ(loaded->events.cost_pence, ds.events.cost_pence);
   EXPECT_EQ(loaded->orgs.values(), ds.orgs.values());
 }
