@@ -1,5 +1,8 @@
 #include "data/contract.h"
 
+#include "core/date.h"
+#include "core/nhs_number.h"
+
 #include <cctype>
 #include <string>
 
@@ -309,35 +312,21 @@ const char* CheckValue(const ColumnSpec& col, std::string_view v) {
   if (v.empty()) return col.required ? "required value is empty" : nullptr;
   switch (col.type) {
     case T::kNhsNumber: {
-      if (v.size() != 10 || !AllDigits(v)) return "NHS number: expected 10 digits";
-      uint64_t nine = 0;
-      for (int i = 0; i < 9; ++i) nine = nine * 10 + static_cast<uint64_t>(v[i] - '0');
-      int sum = 0;
-      uint64_t x = nine;
-      for (int w = 2; w <= 10; ++w, x /= 10) sum += static_cast<int>(x % 10) * w;
-      int check = 11 - sum % 11;
-      if (check == 11) check = 0;
-      if (check == 10 || check != v[9] - '0') return "NHS number: wrong Modulus 11 check digit";
-      return nullptr;
+      const char* problem = NhsNumberProblem(v);  // core/nhs_number.h: the one Modulus 11 check
+      if (problem == nullptr) return nullptr;
+      return v.size() != 10 || !AllDigits(v) ? "NHS number: expected 10 digits"
+                                             : "NHS number: wrong Modulus 11 check digit";
     }
     case T::kDate: {
-      if (v.size() != 10 || v[4] != '-' || v[7] != '-') return "expected a date YYYY-MM-DD";
-      if (!AllDigits(v.substr(0, 4)) || !AllDigits(v.substr(5, 2)) || !AllDigits(v.substr(8, 2)))
+      if (v.size() != 10 || v[4] != '-' || v[7] != '-' || !AllDigits(v.substr(0, 4)) ||
+          !AllDigits(v.substr(5, 2)) || !AllDigits(v.substr(8, 2)))
         return "expected a date YYYY-MM-DD";
-      const int y = std::stoi(std::string(v.substr(0, 4))), m = std::stoi(std::string(v.substr(5, 2))),
-                d = std::stoi(std::string(v.substr(8, 2)));
-      if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return "not a real calendar date";
-      static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-      if (d > kDays[m - 1] + (m == 2 && leap)) return "not a real calendar date";
-      return nullptr;
+      return Date::ParseIso(v) ? nullptr : "not a real calendar date";  // core/date.h calendar rules
     }
     case T::kYearMonth: {
       if (v.size() != 7 || v[4] != '-' || !AllDigits(v.substr(0, 4)) || !AllDigits(v.substr(5, 2)))
         return "expected a year and month YYYY-MM";
-      const int y = std::stoi(std::string(v.substr(0, 4))), m = std::stoi(std::string(v.substr(5, 2)));
-      if (y < 1800 || y > 2200 || m < 1 || m > 12) return "not a real year and month";
-      return nullptr;
+      return Date::ParseYearMonth(v) ? nullptr : "not a real year and month";
     }
     case T::kCode:
       for (auto a : col.allowed)
