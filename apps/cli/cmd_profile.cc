@@ -6,14 +6,13 @@
 
 #include "apps/cli/command.h"
 #include "context/profile.h"
-#include "report/json_writer.h"
-#include "report/text_writer.h"
+#include "apps/cli/report_output.h"
 
 namespace {
 
 struct ProfileArgs {
-  std::string dataset, out, as_at, format = "all";
-  bool quiet = false;
+  std::string dataset, as_at;
+  icb::cli::ReportOutputArgs output;
 };
 
 icb::cli::RunFn Setup(CLI::App& app) {
@@ -23,20 +22,16 @@ icb::cli::RunFn Setup(CLI::App& app) {
       "Profile a dataset: population pyramids, deprivation, ethnicity, practices, places, long-term condition "
       "registers, activity and cost by setting and financial year, data quality");
   sub->add_option("DATASET", args->dataset, "Published dataset directory (made by icb ingest)")->required();
-  sub->add_option("--out", args->out, "Write the tables here: <table>.csv, report.json, report.xlsx");
   sub->add_option("--as-at", args->as_at, "Snapshot date YYYY-MM-DD (default: the last event date in the dataset)");
-  sub->add_option("--format", args->format,
-                  "What to produce: table (print only), csv, json, xlsx or all (default). Without --out, json "
-                  "prints the report as JSON instead of tables")
-      ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "all"}));
-  sub->add_flag("--quiet", args->quiet, "Do not print the tables (with --out)");
+  icb::cli::AddReportOptions(sub, args->output);
   sub->footer(
       "Examples:\n"
       "  icb profile icb-data                           # print the tables, as at the last event date\n"
       "  icb profile icb-data --as-at 2024-03-31 --out profile/\n"
       "  icb profile icb-data --format json > profile.json\n"
       "  icb profile icb-data --out profile/ --format xlsx --quiet\n"
-      "Counts are not suppressed or rounded: apply disclosure control before publishing.\n"
+      "Counts pass disclosure control (default: 1-7 redacted as *, others rounded to 5; see\n"
+      "docs/reference/disclosure.md).\n"
       "Definitions: docs/reference/profile.md");
   return [args]() -> int {
     icb::ProfileOptions options;
@@ -48,28 +43,9 @@ icb::cli::RunFn Setup(CLI::App& app) {
       }
       options.as_at = day->days();
     }
-    const bool to_files = !args->out.empty();
-    if (!to_files && (args->format == "csv" || args->format == "xlsx")) {
-      std::fprintf(stderr, "icb: --format %s needs --out DIR\n", args->format.c_str());
-      return 64;
-    }
     auto report = icb::ProfileDatasetDir(args->dataset, options);
     if (!report.ok()) return icb::cli::ReportError(report.status());
-    if (!to_files && args->format == "json") {
-      std::fputs(icb::report::ReportToJsonText(*report).c_str(), stdout);
-      return 0;
-    }
-    if (!args->quiet || !to_files) std::fputs(icb::report::RenderText(*report).c_str(), stdout);
-    if (to_files && args->format != "table") {
-      unsigned formats = icb::report::kFormatAll;
-      if (args->format == "csv") formats = icb::report::kFormatCsv;
-      if (args->format == "json") formats = icb::report::kFormatJson;
-      if (args->format == "xlsx") formats = icb::report::kFormatXlsx;
-      const icb::Status st = icb::report::WriteReport(*report, args->out, formats);
-      if (!st.ok()) return icb::cli::ReportError(st);
-      std::fprintf(stderr, "icb: wrote %zu tables to %s\n", report->tables.size(), args->out.c_str());
-    }
-    return 0;
+    return icb::cli::EmitReport(*report, args->output);
   };
 }
 

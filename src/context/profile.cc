@@ -333,8 +333,8 @@ std::string Thousands(int64_t v) { return report::GroupThousands(v); }
 Table Pyramid(const Counts& c, int population, const std::string& name, const std::string& title,
               int64_t total, int64_t other_sex) {
   Table t(name, title);
-  t.AddText("age_band", "Age band").AddInteger("male", "Male").AddInteger("female", "Female");
-  t.AddPercent("male_pct", "Male %", 1).AddPercent("female_pct", "Female %", 1);
+  t.AddText("age_band", "Age band").AddCount("male", "Male").AddCount("female", "Female");
+  t.AddPercent("male_pct", "Male %", 1).BasedOn({"male"}).AddPercent("female_pct", "Female %", 1).BasedOn({"female"});
   t.AddBar(1, true).AddBar(2, false);
   for (int b = 0; b < kAgeBandCount; ++b) {
     const int64_t m = c.pyramid[static_cast<size_t>((population * kSexes + 0) * kAgeBandCount + b)];
@@ -584,25 +584,27 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     out.metadata.emplace_back("first_event_date", Date(first_event).ToIso());
     out.metadata.emplace_back("last_event_date", Date(last_event).ToIso());
   }
-  out.metadata.emplace_back("disclosure_control",
-                            "none applied: small counts are shown unrounded; not for publication as is");
 
   {
     Table t("overview", "Overview on " + as_at);
-    t.AddText("measure", "Measure").AddInteger("value", "Value");
+    t.AddText("measure", "Measure").AddCount("value", "Value");
     t.AddRow({Text("Persons in the dataset"), Int(c.persons)});
     t.AddRow({Text("Residents alive on " + as_at), Int(c.alive)});
     t.AddRow({Text("Registered with a GP practice on " + as_at), Int(c.registered)});
     t.AddRow({Text("Died before " + as_at), Int(c.died_before)});
     t.AddRow({Text("Born after " + as_at), Int(c.born_after)});
     t.AddRow({Text("Residents of other or not known sex"), Int(c.alive_other_sex)});
-    t.AddRow({Text("LSOAs"), Int(static_cast<int64_t>(ds.lsoas.size()))});
-    t.AddRow({Text("GP practices"), Int(static_cast<int64_t>(ds.practices.size()))});
-    t.AddRow({Text("Activity events (rows)"), Int(static_cast<int64_t>(ds.events.size()))});
-    t.AddRow({Text("Coded clinical entries"), Int(static_cast<int64_t>(ds.coded.size()))});
-    t.AddRow({Text("Condition register entries"), Int(static_cast<int64_t>(ds.conditions.size()))});
     if (!options.dq_report_problem.empty()) t.footnotes().push_back(options.dq_report_problem);
     out.tables.push_back(std::move(t));
+    // Sizes of the data's tables: rows and reference entries, not people (no disclosure rounding).
+    Table d("dataset_tables", "Dataset tables");
+    d.AddText("table", "Table").AddInteger("rows", "Rows");
+    d.AddRow({Text("LSOAs"), Int(static_cast<int64_t>(ds.lsoas.size()))});
+    d.AddRow({Text("GP practices"), Int(static_cast<int64_t>(ds.practices.size()))});
+    d.AddRow({Text("Activity events"), Int(static_cast<int64_t>(ds.events.size()))});
+    d.AddRow({Text("Coded clinical entries"), Int(static_cast<int64_t>(ds.coded.size()))});
+    d.AddRow({Text("Condition register entries"), Int(static_cast<int64_t>(ds.conditions.size()))});
+    out.tables.push_back(std::move(d));
   }
   out.tables.push_back(Pyramid(c, 0, "pyramid_residents", "Residents alive on " + as_at + " by age and sex",
                                c.alive, c.alive_other_sex));
@@ -614,7 +616,8 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     auto imd = [&](const char* name, const char* label, const int64_t* counts, int top,
                    std::string (*row_label)(int)) {
       Table t(name, "Residents on " + as_at + " by deprivation " + label + " (IMD)");
-      t.AddText(name, std::string("IMD ") + label).AddInteger("residents", "Residents").AddPercent("pct", "%", 1);
+      t.AddText(name, std::string("IMD ") + label).AddCount("residents", "Residents");
+      t.AddPercent("pct", "%", 1).BasedOn({"residents"});
       for (int k = 1; k <= top; ++k) t.AddRow({Text(row_label(k)), Int(counts[k]), Pct(counts[k], c.alive)});
       if (counts[0] > 0) t.AddRow({Text(row_label(0)), Int(counts[0]), Pct(counts[0], c.alive)});
       t.AddBar(1);
@@ -627,7 +630,8 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
   }
   {
     Table groups("ethnic_group", "Residents on " + as_at + " by ethnic group");
-    groups.AddText("ethnic_group", "Ethnic group").AddInteger("residents", "Residents").AddPercent("pct", "%", 1);
+    groups.AddText("ethnic_group", "Ethnic group").AddCount("residents", "Residents");
+    groups.AddPercent("pct", "%", 1).BasedOn({"residents"});
     std::vector<std::pair<std::string, int64_t>> by_group;  // in code order: White, Mixed, Asian, ...
     for (int e = 0; e < kEthnic; ++e) {
       const std::string g(EthnicGroup(static_cast<uint8_t>(e)));
@@ -639,7 +643,7 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     out.tables.push_back(std::move(groups));
     Table cats("ethnic_category", "Residents on " + as_at + " by ethnic category (NHS Data Dictionary)");
     cats.AddText("code", "Code").AddText("ethnic_category", "Ethnic category").AddText("ethnic_group", "Group");
-    cats.AddInteger("residents", "Residents").AddPercent("pct", "%", 1);
+    cats.AddCount("residents", "Residents").AddPercent("pct", "%", 1).BasedOn({"residents"});
     for (int e = 0; e < kEthnic; ++e) {
       const auto idx = static_cast<uint8_t>(e);
       cats.AddRow({Text(std::string(kEthnicCodes[idx])), Text(std::string(EthnicLabel(idx))),
@@ -651,7 +655,7 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     Table t("practices", "GP practice registered lists on " + as_at);
     t.AddText("practice_code", "Practice").AddText("practice_name", "Name").AddText("pcn_code", "PCN");
     t.AddText("pcn_name", "PCN name").AddText("sub_icb", "Sub-ICB").AddText("place", "Place");
-    t.AddInteger("registered", "Registered").AddPercent("pct", "% of registered", 2);
+    t.AddCount("registered", "Registered").AddPercent("pct", "% of registered", 2).BasedOn({"registered"});
     std::vector<size_t> order(ds.practices.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
@@ -689,9 +693,9 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
       sub_icbs[i < pr.sub_icb.size() ? pr.sub_icb[i] : ""].registered += c.practice_registered[i];
     }
     Table t("places", "Places on " + as_at + ": residents and registered persons");
-    t.AddText("place", "Place").AddText("place_code", "Code").AddInteger("residents", "Residents");
-    t.AddPercent("residents_pct", "Residents %", 1).AddInteger("registered", "Registered");
-    t.AddPercent("registered_pct", "Registered %", 1);
+    t.AddText("place", "Place").AddText("place_code", "Code").AddCount("residents", "Residents");
+    t.AddPercent("residents_pct", "Residents %", 1).BasedOn({"residents"}).AddCount("registered", "Registered");
+    t.AddPercent("registered_pct", "Registered %", 1).BasedOn({"registered"});
     for (const auto& [name, a] : places)
       t.AddRow({Text(name.empty() ? "Not known" : name), Text(a.code), Int(a.residents), Pct(a.residents, c.alive),
                 Int(a.registered), Pct(a.registered, c.registered)});
@@ -699,8 +703,9 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
         "Residents: by the place of their LSOA of residence. Registered: by the place of their practice.");
     out.tables.push_back(std::move(t));
     Table s("sub_icbs", "Sub-ICB locations on " + as_at + ": residents and registered persons");
-    s.AddText("sub_icb", "Sub-ICB").AddInteger("residents", "Residents").AddPercent("residents_pct", "Residents %", 1);
-    s.AddInteger("registered", "Registered").AddPercent("registered_pct", "Registered %", 1);
+    s.AddText("sub_icb", "Sub-ICB").AddCount("residents", "Residents");
+    s.AddPercent("residents_pct", "Residents %", 1).BasedOn({"residents"});
+    s.AddCount("registered", "Registered").AddPercent("registered_pct", "Registered %", 1).BasedOn({"registered"});
     for (const auto& [code, a] : sub_icbs)
       s.AddRow({Text(code.empty() ? "Not known" : code), Int(a.residents), Pct(a.residents, c.alive), Int(a.registered),
                 Pct(a.registered, c.registered)});
@@ -709,8 +714,8 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
   {
     Table t("ltc_registers", "Long-term condition registers (QOF) on " + as_at);
     t.AddText("condition", "Register").AddText("label", "Condition").AddText("age_group", "Denominator");
-    t.AddInteger("register", "On register").AddInteger("list_size", "Registered list");
-    t.AddPercent("prevalence_pct", "Recorded prevalence %", 2);
+    t.AddCount("register", "On register").AddCount("list_size", "Registered list");
+    t.AddPercent("prevalence_pct", "Recorded prevalence %", 2).BasedOn({"register", "list_size"});
     for (int q = 0; q < kQof; ++q) {
       const auto& info = kQofRegisters[static_cast<size_t>(q)];
       t.AddRow({Text(std::string(info.code)), Text(std::string(info.label)), Text(std::string(info.list_type)),
@@ -750,10 +755,11 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     Table t("activity", "Activity and cost by setting, point of delivery and financial year");
     t.AddText("financial_year", "Year").AddText("setting", "Setting").AddText("pod", "POD");
     t.AddText("pod_label", "Point of delivery").AddText("coverage", "Coverage");
-    t.AddText("covered_from", "From").AddText("covered_to", "To").AddInteger("events", "Events");
-    t.AddInteger("people", "People").AddDecimal("cost_gbp", "Cost (GBP)", 2);
-    t.AddDecimal("person_years", "Registered person-years", 1).AddDecimal("rate_per_1000", "Rate per 1,000", 1);
-    t.AddInteger("not_attended", "Not attended");
+    t.AddText("covered_from", "From").AddText("covered_to", "To").AddCount("events", "Events");
+    t.AddCount("people", "People").AddDecimal("cost_gbp", "Cost (GBP)", 2).BasedOn({"events", "people"});
+    t.AddDecimal("person_years", "Registered person-years", 1);
+    t.AddDecimal("rate_per_1000", "Rate per 1,000", 1).BasedOn({"events"});
+    t.AddCount("not_attended", "Not attended");
     // PODs with any activity in any year get a row in every year their setting's data covers.
     std::array<bool, kPodCount> pod_used{};
     for (int k = 0; k < f.fy_count; ++k)

@@ -1,5 +1,6 @@
 #include "report/json_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -13,6 +14,7 @@ ojson CellToJson(const Cell& cell) {
   if (const auto* s = std::get_if<std::string>(&cell)) return *s;
   if (const auto* i = std::get_if<int64_t>(&cell)) return *i;
   if (const auto* d = std::get_if<double>(&cell)) return std::isfinite(*d) ? ojson(*d) : ojson(nullptr);
+  if (std::holds_alternative<Redacted>(cell)) return "redacted";
   return nullptr;
 }
 
@@ -30,6 +32,7 @@ std::optional<std::string> StringAt(const ojson& j, const char* key, std::string
 
 Result<Cell> CellFromJson(const Column& col, const ojson& v, const std::string& where) {
   if (v.is_null()) return Cell{};
+  if (col.kind != ColumnKind::kText && v.is_string() && v.get<std::string>() == "redacted") return Cell{Redacted{}};
   switch (col.kind) {
     case ColumnKind::kText:
       if (!v.is_string()) return Bad(where, "expected a string");
@@ -74,9 +77,31 @@ Result<Table> TableFromJson(const ojson& j, size_t index) {
     }
     switch (*kind) {
       case ColumnKind::kText: t.AddText(std::move(cname), std::move(label)); break;
-      case ColumnKind::kInteger: t.AddInteger(std::move(cname), std::move(label)); break;
+      case ColumnKind::kInteger:
+        if (c.contains("count") && c["count"].is_boolean() && c["count"].get<bool>())
+          t.AddCount(std::move(cname), std::move(label));
+        else
+          t.AddInteger(std::move(cname), std::move(label));
+        break;
       case ColumnKind::kDecimal: t.AddDecimal(std::move(cname), std::move(label), places); break;
       case ColumnKind::kPercent: t.AddPercent(std::move(cname), std::move(label), places); break;
+    }
+    if (c.contains("based_on")) {
+      if (!c["based_on"].is_array()) return Bad(where, "based_on must be an array of column names");
+      std::vector<std::string> based_on;
+      for (const auto& b : c["based_on"]) {
+        if (!b.is_string()) return Bad(where, "based_on must be an array of column names");
+        based_on.push_back(b.get<std::string>());
+      }
+      t.BasedOn(std::move(based_on));
+    }
+  }
+  std::vector<size_t> totals;
+  if (j.contains("total_rows")) {
+    if (!j["total_rows"].is_array()) return Bad(where, "total_rows must be an array of row indices");
+    for (const auto& v : j["total_rows"]) {
+      if (!v.is_number_unsigned()) return Bad(where, "total_rows must be an array of row indices");
+      totals.push_back(v.get<size_t>());
     }
   }
   size_t r = 0;
@@ -93,6 +118,7 @@ Result<Table> TableFromJson(const ojson& j, size_t index) {
     }
     if (row.size() != t.columns().size()) return Bad(where + " row " + std::to_string(r), "unknown keys");
     t.AddRow(std::move(cells));
+    if (std::find(totals.begin(), totals.end(), r) != totals.end()) t.MarkTotalRow();
     ++r;
   }
   if (j.contains("footnotes")) {
@@ -127,6 +153,8 @@ ojson TableToJson(const Table& table) {
   for (const auto& c : table.columns()) {
     ojson col = {{"name", c.name}, {"label", c.label}, {"type", std::string(ColumnKindName(c.kind))}};
     if (c.kind == ColumnKind::kDecimal || c.kind == ColumnKind::kPercent) col["places"] = c.places;
+    if (c.is_count) col["count"] = true;
+    if (!c.based_on.empty()) col["based_on"] = c.based_on;
     cols.push_back(std::move(col));
   }
   t["columns"] = std::move(cols);
@@ -137,6 +165,7 @@ ojson TableToJson(const Table& table) {
     rows.push_back(std::move(r));
   }
   t["rows"] = std::move(rows);
+  if (!table.total_rows().empty()) t["total_rows"] = table.total_rows();
   t["footnotes"] = table.footnotes();
   if (!table.bars().empty()) {
     ojson bars = ojson::array();
@@ -152,6 +181,7 @@ ojson ReportToJson(const Report& report) {
   ojson meta = ojson::object();
   for (const auto& [k, v] : report.metadata) meta[k] = v;
   j["metadata"] = std::move(meta);
+  if (!report.disclosure.empty()) j["disclosure"] = report.disclosure;
   ojson tables = ojson::array();
   for (const auto& t : report.tables) tables.push_back(TableToJson(t));
   j["tables"] = std::move(tables);
@@ -167,6 +197,10 @@ Result<Report> ReportFromJson(const ojson& j) {
   const auto title = StringAt(j, "title", "");
   if (!title) return Bad("title", "expected a string");
   report.title = *title;
+  if (j.contains("disclosure")) {
+    if (!j["disclosure"].is_string()) return Bad("disclosure", "expected a string");
+    report.disclosure = j["disclosure"].get<std::string>();
+  }
   if (j.contains("metadata")) {
     if (!j["metadata"].is_object()) return Bad("metadata", "expected an object");
     for (const auto& [k, v] : j["metadata"].items()) {

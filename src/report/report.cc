@@ -28,12 +28,26 @@ Status CheckReport(const Report& report) {
     for (const auto& row : t.rows())
       if (row.size() != t.columns().size())
         return Status::Internal("table '" + t.name() + "': a row has the wrong number of cells");
+    for (const auto& c : t.columns())
+      for (const auto& b : c.based_on)
+        if (!t.ColumnIndex(b) || !t.columns()[*t.ColumnIndex(b)].is_count)
+          return Status::Internal("table '" + t.name() + "': column '" + c.name + "' is based on '" + b +
+                                  "', which is not a count column");
   }
   return Status::Ok();
 }
 
+bool HasCounts(const Report& report) {
+  for (const auto& t : report.tables)
+    for (const auto& c : t.columns())
+      if (c.is_count) return true;
+  return false;
+}
+
 Status WriteReport(const Report& report, const std::string& dir, unsigned formats) {
   ICB_RETURN_IF_ERROR(CheckReport(report));
+  if (report.disclosure.empty() && HasCounts(report))
+    return Status::Refused("the report holds counts that have not passed disclosure control");
   ICB_RETURN_IF_ERROR(MakeDirs(dir));
   const std::filesystem::path base(dir);
   if (formats & kFormatCsv)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "report/chart.h"
 #include "report/table.h"
 
 namespace icb::report {
@@ -18,6 +19,11 @@ struct Report {
   std::string title;
   std::vector<std::pair<std::string, std::string>> metadata;  // shown in order
   std::vector<Table> tables;
+  std::vector<ChartSpec> charts;  // drawn from `tables` by the SVG and HTML writers
+  // The disclosure policy applied to the report's counts ("standard: ..."), set by
+  // governance::ApplyDisclosure; empty while none has been. WriteReport refuses a report with
+  // count columns and no policy.
+  std::string disclosure;
 
   // The table named `name`, or nullptr.
   const Table* Find(std::string_view name) const;
@@ -35,6 +41,8 @@ enum Format : unsigned {
 // Writes the report into `dir` (created if missing): <name>.csv for each table, report.json,
 // report.xlsx, as selected by `formats`. Refuses (kInternal) duplicate or invalid table names.
 Status WriteReport(const Report& report, const std::string& dir, unsigned formats = kFormatAll);
+// Whether any table has a count column (Column::is_count).
+bool HasCounts(const Report& report);
 // Checks table names are valid and unique, column names non-empty and unique within each table,
 // and every row has one cell per column.
 Status CheckReport(const Report& report);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -10,6 +11,7 @@ namespace {
 
 [[maybe_unused]] bool CellFits(ColumnKind kind, const Cell& cell) {
   if (std::holds_alternative<std::monostate>(cell)) return true;
+  if (std::holds_alternative<Redacted>(cell)) return kind != ColumnKind::kText;
   switch (kind) {
     case ColumnKind::kText: return std::holds_alternative<std::string>(cell);
     case ColumnKind::kInteger: return std::holds_alternative<int64_t>(cell);
@@ -71,20 +73,38 @@ Table::Table(std::string name, std::string title) : name_(std::move(name)), titl
 }
 
 Table& Table::AddText(std::string name, std::string label) {
-  columns_.push_back({std::move(name), std::move(label), ColumnKind::kText, 0});
+  columns_.push_back({std::move(name), std::move(label), ColumnKind::kText, 0, false, {}});
   return *this;
 }
 Table& Table::AddInteger(std::string name, std::string label) {
-  columns_.push_back({std::move(name), std::move(label), ColumnKind::kInteger, 0});
+  columns_.push_back({std::move(name), std::move(label), ColumnKind::kInteger, 0, false, {}});
   return *this;
 }
 Table& Table::AddDecimal(std::string name, std::string label, int places) {
-  columns_.push_back({std::move(name), std::move(label), ColumnKind::kDecimal, places});
+  columns_.push_back({std::move(name), std::move(label), ColumnKind::kDecimal, places, false, {}});
   return *this;
 }
 Table& Table::AddPercent(std::string name, std::string label, int places) {
-  columns_.push_back({std::move(name), std::move(label), ColumnKind::kPercent, places});
+  columns_.push_back({std::move(name), std::move(label), ColumnKind::kPercent, places, false, {}});
   return *this;
+}
+
+Table& Table::AddCount(std::string name, std::string label) {
+  columns_.push_back({std::move(name), std::move(label), ColumnKind::kInteger, 0, true, {}});
+  return *this;
+}
+Table& Table::BasedOn(std::vector<std::string> count_columns) {
+  assert(!columns_.empty());
+  columns_.back().based_on = std::move(count_columns);
+  return *this;
+}
+
+void Table::MarkTotalRow() {
+  assert(!rows_.empty());
+  if (total_rows_.empty() || total_rows_.back() != rows_.size() - 1) total_rows_.push_back(rows_.size() - 1);
+}
+bool Table::IsTotalRow(size_t row) const {
+  return std::binary_search(total_rows_.begin(), total_rows_.end(), row);
 }
 
 Table& Table::AddBar(size_t column, bool grows_left) {
@@ -108,6 +128,7 @@ std::optional<size_t> Table::ColumnIndex(std::string_view name) const {
 std::string GroupThousands(int64_t value) { return Group(std::to_string(value)); }
 
 std::string PlainCellText(const Column& column, const Cell& cell) {
+  if (std::holds_alternative<Redacted>(cell)) return std::string(kRedactedText);
   if (const auto* s = std::get_if<std::string>(&cell)) return *s;
   if (const auto* i = std::get_if<int64_t>(&cell)) return std::to_string(*i);
   if (const auto* d = std::get_if<double>(&cell)) {
@@ -118,6 +139,7 @@ std::string PlainCellText(const Column& column, const Cell& cell) {
 }
 
 std::string DisplayCellText(const Column& column, const Cell& cell) {
+  if (std::holds_alternative<Redacted>(cell)) return std::string(kRedactedText);
   if (const auto* s = std::get_if<std::string>(&cell)) return *s;
   if (const auto* i = std::get_if<int64_t>(&cell)) return GroupThousands(*i);
   if (const auto* d = std::get_if<double>(&cell)) {

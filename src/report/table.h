@@ -27,12 +27,26 @@ struct Column {
   std::string label;     // heading on screen and in XLSX ("Age band", "Cost (GBP)")
   ColumnKind kind = ColumnKind::kText;
   int places = 0;        // decimal places for kDecimal and kPercent
+  // Disclosure roles, read by the one disclosure filter (src/governance/disclosure.h):
+  // a count of people or events (small counts redacted, others rounded), and the count columns
+  // a derived value (rate, ratio, share, interval, cost) is computed from: it is redacted when
+  // any of them is.
+  bool is_count = false;
+  std::vector<std::string> based_on;
   bool operator==(const Column&) const = default;
 };
 
-// One value: empty (no value), text, a whole number or a real number. Integer columns hold
-// int64_t, decimal and percent columns hold double, text columns hold std::string.
-using Cell = std::variant<std::monostate, std::string, int64_t, double>;
+// A value withheld by disclosure control (written "*" in CSV, on screen and in XLSX, and as the
+// string "redacted" in JSON).
+struct Redacted {
+  bool operator==(const Redacted&) const = default;
+};
+inline constexpr std::string_view kRedactedText = "*";
+
+// One value: empty (no value), text, a whole number, a real number, or redacted. Integer columns
+// hold int64_t, decimal and percent columns hold double, text columns hold std::string; any
+// numeric column may hold Redacted.
+using Cell = std::variant<std::monostate, std::string, int64_t, double, Redacted>;
 
 // A horizontal bar drawn beside a numeric column on screen (e.g. the two sides of a population
 // pyramid). Bars of one table share one scale; a left bar grows leftwards from the right edge.
@@ -52,6 +66,11 @@ class Table {
   Table& AddInteger(std::string name, std::string label);
   Table& AddDecimal(std::string name, std::string label, int places);
   Table& AddPercent(std::string name, std::string label, int places = 1);
+  // An integer column holding a count of people or events: subject to disclosure control.
+  Table& AddCount(std::string name, std::string label);
+  // Declares that the most recently added column is computed from the named count columns of the
+  // same row (a rate from its numerator and denominator): it is redacted when any of them is.
+  Table& BasedOn(std::vector<std::string> count_columns);
   // Draws a bar for numeric column `column` in the terminal rendering.
   Table& AddBar(size_t column, bool grows_left = false);
 
@@ -64,6 +83,13 @@ class Table {
   const std::vector<Column>& columns() const { return columns_; }
   const std::vector<std::vector<Cell>>& rows() const { return rows_; }
   const std::vector<Bar>& bars() const { return bars_; }
+  // Marks the most recently added row as the total of the rows above it, back to the previous
+  // total row: disclosure control recomputes its counts from the rounded cells.
+  void MarkTotalRow();
+  bool IsTotalRow(size_t row) const;
+  const std::vector<size_t>& total_rows() const { return total_rows_; }
+  // Mutable access for filters that rewrite cells in place (disclosure control).
+  std::vector<std::vector<Cell>>& mutable_rows() { return rows_; }
   size_t row_count() const { return rows_.size(); }
   // Index of the column named `name`, or nullopt.
   std::optional<size_t> ColumnIndex(std::string_view name) const;
@@ -79,6 +105,7 @@ class Table {
   std::vector<Column> columns_;
   std::vector<std::vector<Cell>> rows_;
   std::vector<Bar> bars_;
+  std::vector<size_t> total_rows_;  // ascending
   std::vector<std::string> footnotes_;
 };
 

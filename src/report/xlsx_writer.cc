@@ -92,7 +92,7 @@ class Writer {
     worksheet_write_string(ws, row, 0, "Sheet", header_);
     worksheet_write_string(ws, row, 1, "Table", header_);
     worksheet_write_string(ws, row++, 2, "Rows", header_num_);
-    lxw_format* integer = Number(Column{"", "", ColumnKind::kInteger, 0});
+    lxw_format* integer = Number(Column{"", "", ColumnKind::kInteger, 0, false, {}});
     for (const auto& t : report.tables) {
       std::string link = "internal:'";
       link.append(t.name()).append("'!A1");
@@ -131,6 +131,8 @@ class Writer {
         const Cell& cell = row[i];
         if (const auto* s = std::get_if<std::string>(&cell)) {
           worksheet_write_string(ws, r, col, s->c_str(), nullptr);
+        } else if (std::holds_alternative<Redacted>(cell)) {
+          worksheet_write_string(ws, r, col, std::string(kRedactedText).c_str(), nullptr);
         } else if (const auto* v = std::get_if<int64_t>(&cell)) {
           worksheet_write_number(ws, r, col, static_cast<double>(*v), formats[i]);
         } else if (const auto* d = std::get_if<double>(&cell)) {

@@ -10,6 +10,7 @@
 #include "context/profile.h"
 #include "core/file_util.h"
 #include "data/dataset_dir.h"
+#include "governance/disclosure.h"
 #include "report/json_writer.h"
 #include "tiny_dataset.h"
 
@@ -57,9 +58,32 @@ TEST_F(ProfileCli, WritesEveryFormatAndMatchesTheLibrary) {
   o.as_at = testing::D("2024-03-31");
   auto direct = ComputeProfile(ds_, o);
   ASSERT_TRUE(direct.ok());
+  // The CLI applies the default disclosure policy; so must the comparison.
+  ASSERT_TRUE(governance::ApplyDisclosure(*direct, governance::StandardPolicy()).ok());
+  EXPECT_EQ(json->disclosure, direct->disclosure);
+  EXPECT_TRUE(governance::VerifyDisclosure(*json, governance::StandardPolicy()).ok());
   ASSERT_EQ(json->tables.size(), direct->tables.size());
   for (size_t i = 0; i < json->tables.size(); ++i)
     EXPECT_EQ(report::TableToJson(json->tables[i]).dump(1), report::TableToJson(direct->tables[i]).dump(1));
+}
+
+TEST_F(ProfileCli, CountsPassDisclosureControlUnlessTheUserOptsOut) {
+  const std::string data = (root_ / "data").string();
+  // Tiny dataset: 5 residents, so every non-zero resident count is redacted by default ...
+  ASSERT_EQ(Icb("profile " + data + " --as-at 2024-03-31 --format json"), 0);
+  auto standard = report::ReportFromJsonText(Stdout());
+  ASSERT_TRUE(standard.ok());
+  EXPECT_NE(standard->disclosure.find("standard"), std::string::npos);
+  const report::Table* overview = standard->Find("overview");
+  ASSERT_NE(overview, nullptr);
+  EXPECT_TRUE(std::holds_alternative<report::Redacted>(overview->rows()[1][1]));  // 5 residents alive
+  // ... and shown as they are with --disclosure none, which the output says.
+  ASSERT_EQ(Icb("profile " + data + " --as-at 2024-03-31 --format json --disclosure none"), 0);
+  auto none = report::ReportFromJsonText(Stdout());
+  ASSERT_TRUE(none.ok());
+  EXPECT_NE(none->disclosure.find("not for release"), std::string::npos);
+  EXPECT_EQ(std::get<int64_t>(none->Find("overview")->rows()[1][1]), 5);
+  EXPECT_EQ(Icb("profile " + data + " --disclosure lax"), 64);
 }
 
 TEST_F(ProfileCli, JsonToStdoutAndExitCodes) {

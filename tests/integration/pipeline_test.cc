@@ -90,8 +90,8 @@ class Pipeline : public ::testing::Test {
     const std::string d = dir.string();
     ASSERT_EQ(RunIcb("synth --persons " + std::to_string(Persons()) + " --seed 11 --out " + d + "/csv --truth-out " + d + "/truth --quiet"), 0);
     ASSERT_EQ(RunIcb("ingest " + d + "/csv --out " + d + "/dataset --key-file " + d + "/key"), 0);
-    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2020-04-01 --out " + d + "/start --format csv --quiet"), 0);
-    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2023-03-31 --out " + d + "/qof --format all --quiet"), 0);
+    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2020-04-01 --out " + d + "/start --format csv --quiet --disclosure none"), 0);
+    ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2023-03-31 --out " + d + "/qof --format all --quiet --disclosure none"), 0);
   }
   static void TearDownTestSuite() { fs::remove_all(dir); }
 };

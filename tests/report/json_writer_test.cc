@@ -25,6 +25,27 @@ TEST(ReportJson, RoundTripsExactly) {
   EXPECT_EQ(std::get<double>(back2->tables[0].rows()[1][0]), 1.0 / 3.0);
 }
 
+TEST(ReportJson, RoundTripsDisclosureRolesRedactedCellsAndTotals) {
+  Report r;
+  r.title = "Disclosed";
+  r.disclosure = "standard: counts 1-7 redacted";
+  Table t("rates", "Rates");
+  t.AddText("group", "Group").AddCount("numerator", "N").AddCount("denominator", "D");
+  t.AddDecimal("value", "Rate", 2).BasedOn({"numerator", "denominator"});
+  t.AddRow({std::string("a"), Cell{Redacted{}}, int64_t{100}, Cell{Redacted{}}});
+  t.AddRow({std::string("b"), int64_t{20}, int64_t{105}, 19.05});
+  t.AddRow({std::string("all"), int64_t{20}, int64_t{205}, 9.76});
+  t.MarkTotalRow();
+  r.tables.push_back(std::move(t));
+  const std::string text = ReportToJsonText(r);
+  EXPECT_NE(text.find("\"redacted\""), std::string::npos);
+  auto back = ReportFromJsonText(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, r);
+  EXPECT_TRUE(back->tables[0].IsTotalRow(2));
+  EXPECT_EQ(PlainCellText(back->tables[0].columns()[1], back->tables[0].rows()[0][1]), "*");
+}
+
 TEST(ReportJson, LayoutIsReadable) {
   const auto j = ReportToJson(testing::SampleReport());
   EXPECT_EQ(j["metadata"]["as_at"], "2024-03-31");

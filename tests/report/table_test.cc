@@ -15,10 +15,10 @@ TEST(GroupThousands, GroupsDigitsInThrees) {
 }
 
 TEST(CellText, PlainAndDisplayFollowTheColumnKind) {
-  const Column integer{"n", "N", ColumnKind::kInteger, 0};
-  const Column decimal{"x", "X", ColumnKind::kDecimal, 2};
-  const Column percent{"p", "P", ColumnKind::kPercent, 1};
-  const Column text{"t", "T", ColumnKind::kText, 0};
+  const Column integer{"n", "N", ColumnKind::kInteger, 0, false, {}};
+  const Column decimal{"x", "X", ColumnKind::kDecimal, 2, false, {}};
+  const Column percent{"p", "P", ColumnKind::kPercent, 1, false, {}};
+  const Column text{"t", "T", ColumnKind::kText, 0, false, {}};
   EXPECT_EQ(PlainCellText(integer, Cell{int64_t{12345}}), "12345");
   EXPECT_EQ(DisplayCellText(integer, Cell{int64_t{12345}}), "12,345");
   EXPECT_EQ(PlainCellText(decimal, Cell{12345.678}), "12345.68");
