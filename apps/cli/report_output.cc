@@ -10,11 +10,13 @@
 namespace icb::cli {
 
 void AddReportOptions(CLI::App* sub, ReportOutputArgs& args) {
-  sub->add_option("--out", args.out, "Write the tables here: <table>.csv, report.json, report.xlsx");
+  sub->add_option("--out", args.out,
+                  "Write the tables here: <table>.csv, report.json, report.xlsx, report.html and charts/<chart>.svg");
   sub->add_option("--format", args.format,
-                  "What to produce: table (print only), csv, json, xlsx or all (default). Without --out, json "
-                  "prints the report as JSON instead of tables")
-      ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "all"}));
+                  "What to produce: table (print only), csv, json, xlsx, html (one self-contained page with "
+                  "every table and chart, and the charts as SVG) or all (default). Without --out, json prints the "
+                  "report as JSON instead of tables")
+      ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "html", "all"}));
   sub->add_option("--disclosure", args.disclosure,
                   "Disclosure control: standard (counts 1-7 redacted, others rounded to 5; default), strict "
                   "(10-5 rule) or none (secure environments only; the output says so)")
@@ -24,7 +26,7 @@ void AddReportOptions(CLI::App* sub, ReportOutputArgs& args) {
 
 int EmitReport(report::Report& report, const ReportOutputArgs& args) {
   const bool to_files = !args.out.empty();
-  if (!to_files && (args.format == "csv" || args.format == "xlsx")) {
+  if (!to_files && (args.format == "csv" || args.format == "xlsx" || args.format == "html")) {
     std::fprintf(stderr, "icb: --format %s needs --out DIR\n", args.format.c_str());
     return 64;
   }
@@ -41,6 +43,7 @@ int EmitReport(report::Report& report, const ReportOutputArgs& args) {
     if (args.format == "csv") formats = report::kFormatCsv;
     if (args.format == "json") formats = report::kFormatJson;
     if (args.format == "xlsx") formats = report::kFormatXlsx;
+    if (args.format == "html") formats = report::kFormatHtml;
     if (Status st = report::WriteReport(report, args.out, formats); !st.ok()) return ReportError(st);
     std::fprintf(stderr, "icb: wrote %zu tables to %s\n", report.tables.size(), args.out.c_str());
   }

@@ -363,6 +363,57 @@ std::string DecileLabel(int d) {
 
 // ---- data-quality section from dq_report.json (written by ingest, src/ingest/data_quality.h) ----
 
+// The profile's charts (docs/reference/charts.md): both pyramids, the IMD decile and ethnic group
+// mixes, and activity rates by year (prescribing apart: its items per person are two orders of
+// magnitude above other settings' events and would flatten them).
+void AddProfileCharts(report::Report& out) {
+  using report::ChartKind;
+  using report::ChartSpec;
+  auto chart = [&](std::string name, std::string table, ChartKind kind, std::string x, std::vector<std::string> y,
+                   std::string description) {
+    const Table* t = out.Find(table);
+    if (t == nullptr) return static_cast<ChartSpec*>(nullptr);
+    ChartSpec c;
+    c.name = std::move(name);
+    c.title = t->title();
+    c.description = std::move(description);
+    c.kind = kind;
+    c.table = std::move(table);
+    c.x = std::move(x);
+    c.y = std::move(y);
+    out.charts.push_back(std::move(c));
+    return &out.charts.back();
+  };
+  if (auto* c = chart("pyramid_registered", "pyramid_registered", ChartKind::kPyramid, "age_band", {"male", "female"},
+                      "Population pyramid of persons registered with a GP practice, males left and females right, "
+                      "by five-year age band"))
+    c->y_label = "Registered persons";
+  if (auto* c = chart("pyramid_residents", "pyramid_residents", ChartKind::kPyramid, "age_band", {"male", "female"},
+                      "Population pyramid of residents, males left and females right, by five-year age band"))
+    c->y_label = "Residents";
+  chart("imd_decile", "imd_decile", ChartKind::kBar, "imd_decile", {"residents"},
+        "Residents by the national deprivation decile of their neighbourhood (1 = most deprived tenth of England)");
+  chart("ethnic_group", "ethnic_group", ChartKind::kBar, "ethnic_group", {"residents"},
+        "Residents by ethnic group (the NHS Data Dictionary's five groups and not stated)");
+  std::vector<std::string> not_prescribing;
+  for (int s = 0; s < kSettingCount; ++s)
+    if (static_cast<Setting>(s) != Setting::kPrescribing)
+      not_prescribing.emplace_back(SettingLabel(static_cast<Setting>(s)));
+  if (auto* c = chart("activity_by_year", "activity_by_setting", ChartKind::kLine, "financial_year", {"rate_per_1000"},
+                      "Events per 1,000 registered person-years in each setting by financial year, prescribing apart")) {
+    c->title = "Activity per 1,000 registered person-years by setting and financial year";
+    c->series = "setting";
+    c->filter_column = "setting";
+    c->filter_values = not_prescribing;
+  }
+  if (auto* c = chart("prescribing_by_year", "activity_by_setting", ChartKind::kLine, "financial_year",
+                      {"rate_per_1000"}, "Prescription items per 1,000 registered person-years by financial year")) {
+    c->title = "Prescription items per 1,000 registered person-years by financial year";
+    c->filter_column = "setting";
+    c->filter_values = {std::string(SettingLabel(Setting::kPrescribing))};
+  }
+}
+
 Cell JsonInt(const nlohmann::json& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end() || !it->is_number_integer()) return Cell{};
@@ -819,7 +870,28 @@ Result<report::Report> ComputeProfile(const Dataset& ds, const ProfileOptions& o
     t.footnotes().push_back(
         "Rate: events per 1,000 registered person-years over the covered days, so partial years are annualised.");
     out.tables.push_back(std::move(t));
+
+    // One row per setting and year (the settings' totals from the table above), for the trend chart.
+    Table by("activity_by_setting", "Activity per 1,000 registered person-years by setting and financial year");
+    by.AddText("financial_year", "Year").AddText("setting", "Setting").AddCount("events", "Events");
+    by.AddDecimal("person_years", "Registered person-years", 1);
+    by.AddDecimal("rate_per_1000", "Rate per 1,000", 1).BasedOn({"events"});
+    for (int k = 0; k < f.fy_count; ++k) {
+      const auto ku = static_cast<size_t>(k);
+      for (int s = 0; s < kSettingCount; ++s) {
+        const int w = f.setting_window[ku * kSettingCount + static_cast<size_t>(s)];
+        if (w < 0) continue;
+        const int64_t events = c.set_events[ku * kSettingCount + static_cast<size_t>(s)];
+        const double py = person_years(w, k);
+        by.AddRow({Text(FinancialYearLabel(f.fy_first + k)), Text(std::string(SettingLabel(static_cast<Setting>(s)))),
+                   Int(events), Cell{py}, py > 0 ? Cell{1000.0 * static_cast<double>(events) / py} : Cell{}});
+      }
+    }
+    by.footnotes().push_back("Events and rates as in the activity table (the settings' all points of delivery rows); "
+                             "prescribing counts items.");
+    out.tables.push_back(std::move(by));
   }
+  AddProfileCharts(out);
   if (options.dq_report) AddDataQuality(*options.dq_report, out);
   return out;
 }

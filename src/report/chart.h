@@ -48,6 +48,10 @@ struct ChartSpec {
   std::string series;
   std::string x_label, y_label;     // axis titles; empty: the columns' labels
   std::string improvement;          // SPC only: "increase", "decrease" or "" (no direction)
+  // Optional row filter: when filter_column is set, only rows whose value in it (as displayed)
+  // is one of filter_values are drawn (e.g. one indicator of a long table).
+  std::string filter_column;
+  std::vector<std::string> filter_values;
   bool operator==(const ChartSpec&) const = default;
 };
 

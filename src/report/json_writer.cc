@@ -143,6 +143,59 @@ Result<Table> TableFromJson(const ojson& j, size_t index) {
   return t;
 }
 
+ojson ChartToJson(const ChartSpec& c) {
+  ojson j = {{"name", c.name}, {"kind", std::string(ChartKindName(c.kind))}, {"table", c.table}, {"title", c.title}};
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("description", c.description);
+  put("x", c.x);
+  j["y"] = c.y;
+  put("lower", c.lower);
+  put("upper", c.upper);
+  if (!c.limits.empty()) j["limits"] = c.limits;
+  put("target", c.target);
+  put("series", c.series);
+  put("x_label", c.x_label);
+  put("y_label", c.y_label);
+  put("improvement", c.improvement);
+  put("filter_column", c.filter_column);
+  if (!c.filter_values.empty()) j["filter_values"] = c.filter_values;
+  return j;
+}
+
+Result<ChartSpec> ChartFromJson(const ojson& j, size_t index) {
+  std::string where = "charts[" + std::to_string(index) + "]";
+  if (!j.is_object() || !j.contains("name") || !j["name"].is_string() || !j.contains("kind") || !j["kind"].is_string())
+    return Bad(where, "expected an object with a name and a kind");
+  ChartSpec c;
+  c.name = j["name"].get<std::string>();
+  if (!IsValidChartName(c.name)) return Bad(where, "invalid chart name");
+  where = "chart " + c.name;
+  const auto kind = ParseChartKind(j["kind"].get<std::string>());
+  if (!kind) return Bad(where, "unknown kind (expected pyramid, bar, points, funnel, spc or line)");
+  c.kind = *kind;
+  for (auto [key, into] : {std::pair<const char*, std::string*>{"table", &c.table}, {"title", &c.title},
+                           {"description", &c.description}, {"x", &c.x}, {"lower", &c.lower}, {"upper", &c.upper},
+                           {"target", &c.target}, {"series", &c.series}, {"x_label", &c.x_label},
+                           {"y_label", &c.y_label}, {"improvement", &c.improvement},
+                           {"filter_column", &c.filter_column}}) {
+    const auto v = StringAt(j, key, "");
+    if (!v) return Bad(where, std::string(key) + " must be a string");
+    *into = *v;
+  }
+  for (auto [key, into] : {std::pair<const char*, std::vector<std::string>*>{"y", &c.y}, {"limits", &c.limits},
+                                                                                {"filter_values", &c.filter_values}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_array()) return Bad(where, std::string(key) + " must be an array of column names");
+    for (const auto& v : j[key]) {
+      if (!v.is_string()) return Bad(where, std::string(key) + " must be an array of column names");
+      into->push_back(v.get<std::string>());
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 ojson TableToJson(const Table& table) {
@@ -185,6 +238,11 @@ ojson ReportToJson(const Report& report) {
   ojson tables = ojson::array();
   for (const auto& t : report.tables) tables.push_back(TableToJson(t));
   j["tables"] = std::move(tables);
+  if (!report.charts.empty()) {
+    ojson charts = ojson::array();
+    for (const auto& c : report.charts) charts.push_back(ChartToJson(c));
+    j["charts"] = std::move(charts);
+  }
   return j;
 }
 
@@ -214,7 +272,16 @@ Result<Report> ReportFromJson(const ojson& j) {
     if (!table.ok()) return table.status();
     report.tables.push_back(std::move(table.value()));
   }
-  ICB_RETURN_IF_ERROR(CheckReport(report).ok() ? Status::Ok() : Bad("tables", "duplicate table names"));
+  if (j.contains("charts")) {
+    if (!j["charts"].is_array()) return Bad("charts", "expected an array");
+    size_t k = 0;
+    for (const auto& c : j["charts"]) {
+      auto chart = ChartFromJson(c, k++);
+      if (!chart.ok()) return chart.status();
+      report.charts.push_back(std::move(chart.value()));
+    }
+  }
+  if (Status st = CheckReport(report); !st.ok()) return Bad("report", st.message());
   return report;
 }
 

@@ -1,7 +1,9 @@
 // JSON export of a Report and the matching reader (for tests and for tools that post-process a
 // report). Layout: {"title", "metadata": {key: value, ...}, "tables": [{"name", "title",
 // "columns": [{"name", "label", "type", "places"}], "rows": [{column name: value, ...}],
-// "footnotes": [...], "bars": [...]}]}; empty cells are null. Key order is kept. Stateless.
+// "footnotes": [...], "bars": [...]}], "charts": [{"name", "kind", "table", "title", "x", "y", ...}]}
+// (the ChartSpec fields; empty ones left out; "charts" only when there are any); empty cells are
+// null. Key order is kept. Stateless.
 #pragma once
 
 #include <nlohmann/json.hpp>

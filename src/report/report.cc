@@ -5,7 +5,9 @@
 
 #include "core/file_util.h"
 #include "report/csv_writer.h"
+#include "report/html_writer.h"
 #include "report/json_writer.h"
+#include "report/svg_writer.h"
 #include "report/xlsx_writer.h"
 
 namespace icb::report {
@@ -34,6 +36,13 @@ Status CheckReport(const Report& report) {
           return Status::Internal("table '" + t.name() + "': column '" + c.name + "' is based on '" + b +
                                   "', which is not a count column");
   }
+  std::set<std::string> charts;
+  for (const auto& c : report.charts) {
+    if (!IsValidChartName(c.name)) return Status::Internal("invalid chart name '" + c.name + "'");
+    if (!charts.insert(c.name).second) return Status::Internal("two charts named '" + c.name + "'");
+    if (!report.Find(c.table))
+      return Status::Internal("chart '" + c.name + "' is drawn from table '" + c.table + "', which is not in the report");
+  }
   return Status::Ok();
 }
 
@@ -48,6 +57,19 @@ Status WriteReport(const Report& report, const std::string& dir, unsigned format
   ICB_RETURN_IF_ERROR(CheckReport(report));
   if (report.disclosure.empty() && HasCounts(report))
     return Status::Refused("the report holds counts that have not passed disclosure control");
+  // Charts are rendered before anything is written, so a bad chart leaves no partial output.
+  std::string html;
+  std::vector<std::pair<std::string, std::string>> svgs;  // chart name, SVG text
+  if (formats & kFormatHtml) {
+    auto page = ReportToHtml(report);
+    if (!page.ok()) return page.status();
+    html = std::move(page.value());
+    for (const auto& chart : report.charts) {
+      auto svg = RenderChartSvg(*report.Find(chart.table), chart);
+      if (!svg.ok()) return svg.status();
+      svgs.emplace_back(chart.name, std::move(svg.value()));
+    }
+  }
   ICB_RETURN_IF_ERROR(MakeDirs(dir));
   const std::filesystem::path base(dir);
   if (formats & kFormatCsv)
@@ -56,6 +78,12 @@ Status WriteReport(const Report& report, const std::string& dir, unsigned format
   if (formats & kFormatJson)
     ICB_RETURN_IF_ERROR(WriteFileAtomic((base / "report.json").string(), ReportToJsonText(report)));
   if (formats & kFormatXlsx) ICB_RETURN_IF_ERROR(WriteXlsx(report, (base / "report.xlsx").string()));
+  if (formats & kFormatHtml) {
+    if (!svgs.empty()) ICB_RETURN_IF_ERROR(MakeDirs((base / "charts").string()));
+    for (const auto& [name, svg] : svgs)
+      ICB_RETURN_IF_ERROR(WriteFileAtomic((base / "charts" / (name + ".svg")).string(), svg));
+    ICB_RETURN_IF_ERROR(WriteFileAtomic((base / "report.html").string(), html));
+  }
   return Status::Ok();
 }
 

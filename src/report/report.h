@@ -1,6 +1,6 @@
-// Report: an ordered list of Tables with a title and ordered metadata (dataset, date, version),
-// and the one call that writes it to a directory in every format: <table>.csv per table,
-// report.json and report.xlsx. Every file is written atomically (temporary beside the target,
+// Report: an ordered list of Tables with a title, ordered metadata (dataset, date, version) and
+// the charts drawn from its tables, and the one call that writes it to a directory in every
+// format: <table>.csv per table, report.json, report.xlsx, report.html and charts/<chart>.svg. Every file is written atomically (temporary beside the target,
 // fsync, rename), so a reader never sees half a file. Plain value type; build on one thread.
 #pragma once
 
@@ -35,16 +35,19 @@ enum Format : unsigned {
   kFormatCsv = 1u << 0,
   kFormatJson = 1u << 1,
   kFormatXlsx = 1u << 2,
-  kFormatAll = kFormatCsv | kFormatJson | kFormatXlsx,
+  kFormatHtml = 1u << 3,  // report.html (self-contained) and charts/<chart>.svg
+  kFormatAll = kFormatCsv | kFormatJson | kFormatXlsx | kFormatHtml,
 };
 
 // Writes the report into `dir` (created if missing): <name>.csv for each table, report.json,
-// report.xlsx, as selected by `formats`. Refuses (kInternal) duplicate or invalid table names.
+// report.xlsx, report.html and charts/<chart>.svg (only when there are charts), as selected by
+// `formats`. Refuses (kInternal) duplicate or invalid table or chart names; InvalidInput when a
+// chart names a missing column.
 Status WriteReport(const Report& report, const std::string& dir, unsigned formats = kFormatAll);
 // Whether any table has a count column (Column::is_count).
 bool HasCounts(const Report& report);
 // Checks table names are valid and unique, column names non-empty and unique within each table,
-// and every row has one cell per column.
+// every row has one cell per column, and chart names are valid and unique and name a table.
 Status CheckReport(const Report& report);
 
 }  // namespace icb::report

@@ -33,7 +33,9 @@ TEST(WriteReport, WritesEveryFormatIntoTheDirectory) {
     (void)e;
     ++files;
   }
-  EXPECT_EQ(files, 4u);  // no temporaries left behind
+  EXPECT_TRUE(fs::exists(dir / "report.html"));
+  EXPECT_FALSE(fs::exists(dir / "charts"));  // only written when the report has charts
+  EXPECT_EQ(files, 5u);  // no temporaries left behind
   fs::remove_all(dir.parent_path());
 }
 

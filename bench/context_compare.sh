@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Segmentation, scores and the indicator set at scale, compared with the same indicator workload in
+# pandas, SQLite and PostgreSQL (a server started by this script), as ratios from one run.
+# Usage: bench/context_compare.sh [PERSONS]   (default 1000000)
+# Reuses $BENCH_WORK (default /tmp/icb-bench-$PERSONS) when it already holds csv/ and dataset/ from
+# bench/ingest_compare.sh; otherwise synthesises and ingests first (about 3 minutes at 1M).
+# Needs: python3-pandas, sqlite3, postgresql (Debian: apt-get install postgresql).
+# Writes bench/results/context_compare_<PERSONS>.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PERSONS="${1:-1000000}"
+ICB=$ROOT/build/release/bin/icb
+[[ -x $ICB ]] || scripts/build.sh release
+WORK="${BENCH_WORK:-/tmp/icb-bench-$PERSONS}"
+THREADS="${THREADS:-$(nproc)}"
+AS_AT=2024-03-31
+FY=2023/24
+mkdir -p "$WORK" bench/results
+rm -f "$WORK/ctimes"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+[[ -n $PGBIN && -x $PGBIN/initdb ]] || { echo "PostgreSQL server binaries not found: apt-get install postgresql" >&2; exit 1; }
+
+measure() {  # measure NAME CMD... -> appends "NAME seconds peak_kib" to $WORK/ctimes
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time.$name" "$@" > "$WORK/log.$name" 2>&1 || { cat "$WORK/log.$name"; exit 1; }
+  echo "$name $(cat "$WORK/time.$name")" >> "$WORK/ctimes"
+}
+
+if [[ ! -f $WORK/dataset/CURRENT ]]; then
+  rm -rf "$WORK/csv" "$WORK/dataset"
+  (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/key"; echo >> "$WORK/key")
+  "$ICB" --threads "$THREADS" synth --persons "$PERSONS" --seed 1 --out "$WORK/csv" --truth-out "$WORK/truth" > /dev/null
+  "$ICB" --threads "$THREADS" ingest "$WORK/csv" --out "$WORK/dataset" --key-file "$WORK/key" > /dev/null
+fi
+
+# icb: each command loads the snapshot, computes and writes its report (CSV, JSON, XLSX).
+measure icb_load "$ICB" info "$WORK/dataset"
+measure icb_segment "$ICB" --threads "$THREADS" segment "$WORK/dataset" --as-at "$AS_AT" --out "$WORK/out_segment" --quiet
+measure icb_indicators "$ICB" --threads "$THREADS" indicators "$WORK/dataset" --period "$FY" --as-at "$AS_AT" \
+  --by all,imd_decile,imd_quintile,core20,ethnic_group,age_band,sex,practice,pcn,place --out "$WORK/out_indicators" --quiet
+
+# pandas: read the CSVs it needs, then compute (phases timed inside).
+measure pandas /usr/bin/python3 bench/context_pandas.py "$WORK/csv" "$WORK/pandas_result.csv" "$AS_AT"
+
+TABLES="persons gp_registrations ref_lsoa ref_practices apc_spells ae_attendances outpatient_attendances gp_appointments ltc_registers"
+# SQLite: .import as text, then the workload.
+rm -f "$WORK/ctx.db"
+{ echo ".mode csv"; for t in $TABLES; do echo ".import '$WORK/csv/$t.csv' $t"; done; } > "$WORK/sqlite_import.sql"
+measure sqlite_load sqlite3 "$WORK/ctx.db" ".read $WORK/sqlite_import.sql"
+measure sqlite_compute sqlite3 "$WORK/ctx.db" ".read bench/context_compare.sql"
+rm -f "$WORK/ctx.db"
+
+# PostgreSQL: a private server on a Unix socket, tables of text columns, COPY, then the workload.
+PGDATA="$WORK/pgdata"; PGSOCK="$WORK/pgsock"
+rm -rf "$PGDATA" "$PGSOCK"; mkdir -p "$PGSOCK"
+AS=()
+if [[ $(id -u) -eq 0 ]]; then chown postgres "$PGSOCK" "$WORK"; chmod o+rx "$WORK" "$WORK/csv"; AS=(runuser -u postgres --); fi
+"${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -A trust -U bench > /dev/null
+"${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -o "-k $PGSOCK -c listen_addresses='' -c shared_buffers=1GB -c work_mem=256MB -c max_parallel_workers_per_gather=$THREADS" -l "$WORK/pg.log" -w start > /dev/null
+trap '"${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop > /dev/null 2>&1 || true' EXIT
+export PGOPTIONS="-c client_min_messages=warning"
+PSQL=(psql -h "$PGSOCK" -U bench -d postgres -v ON_ERROR_STOP=1 -q)
+{
+  for t in $TABLES; do
+    cols=$(head -1 "$WORK/csv/$t.csv" | sed 's/,/ text, /g; s/$/ text/')
+    echo "DROP TABLE IF EXISTS $t; CREATE UNLOGGED TABLE $t ($cols);"
+    echo "\\copy $t FROM '$WORK/csv/$t.csv' WITH (FORMAT csv, HEADER true)"
+  done
+  echo "ANALYZE;"
+} > "$WORK/pg_import.sql"
+measure pg_load "${PSQL[@]}" -f "$WORK/pg_import.sql"
+measure pg_compute "${PSQL[@]}" -f bench/context_compare.sql
+
+get() { awk -v n="$1" '$1==n {print $'"$2"'}' "$WORK/ctimes"; }
+phase() { awk -v n="$1" '$1==n {print $2}' "$WORK/log.pandas"; }
+ICB_TOTAL=$(echo "$(get icb_segment 2)+$(get icb_indicators 2)" | bc)
+OUT="bench/results/context_compare_${PERSONS}.md"
+{
+  echo "# Segmentation and indicators benchmark: $PERSONS persons, $THREADS threads ($(nproc) cores), $(date -u +%Y-%m-%d)"
+  echo
+  echo "| step | seconds | peak RSS (MiB) |"
+  echo "|---|---|---|"
+  for s in icb_load icb_segment icb_indicators pandas sqlite_load sqlite_compute pg_load pg_compute; do
+    echo "| $s | $(get $s 2) | $(( $(get $s 3) / 1024 )) |"
+  done
+  echo
+  echo "pandas phases: read_csv $(phase load) s, compute $(phase compute) s."
+  echo
+  echo "icb segment + icb indicators (each loads the snapshot, computes segmentation and all scores, or the"
+  echo "full indicator catalogue by every breakdown with intervals, SII and disclosure control, and writes"
+  echo "CSV/JSON/XLSX): $ICB_TOTAL s. The alternatives compute a subset: registered population, five activity"
+  echo "counts, cost and 21 register prevalences by nine breakdowns (bench/context_pandas.py, bench/context_compare.sql)."
+  echo
+  echo "Ratios (alternative / icb segment + indicators; above 1 means icb is faster):"
+  echo "- pandas compute only (data already in memory): $(echo "scale=2; $(phase compute)/$ICB_TOTAL" | bc)"
+  echo "- pandas read_csv + compute: $(echo "scale=2; $(get pandas 2)/$ICB_TOTAL" | bc)"
+  echo "- SQLite query only (data already loaded): $(echo "scale=2; $(get sqlite_compute 2)/$ICB_TOTAL" | bc)"
+  echo "- PostgreSQL query only (data already loaded): $(echo "scale=2; $(get pg_compute 2)/$ICB_TOTAL" | bc)"
+} > "$OUT"
+cat "$OUT"
