@@ -11,6 +11,9 @@
 // 500,000 or more (the `slow` ctest pipeline_1m) every check is the plain one.
 #include <gtest/gtest.h>
 
+#include "governance/disclosure.h"
+#include "report/json_writer.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -92,6 +95,10 @@ class Pipeline : public ::testing::Test {
     ASSERT_EQ(RunIcb("ingest " + d + "/csv --out " + d + "/dataset --key-file " + d + "/key"), 0);
     ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2020-04-01 --out " + d + "/start --format csv --quiet --disclosure none"), 0);
     ASSERT_EQ(RunIcb("profile " + d + "/dataset --as-at 2023-03-31 --out " + d + "/qof --format all --quiet --disclosure none"), 0);
+    ASSERT_EQ(RunIcb("segment " + d + "/dataset --as-at 2023-03-31 --out " + d + "/segment --quiet --person-level " + d +
+                     "/person_scores.csv"), 0);
+    ASSERT_EQ(RunIcb("indicators " + d + "/dataset --period 2022/23 --as-at 2023-03-31 --by every --sii " +
+                     "--sii-repetitions 2000 --out " + d + "/indicators --quiet"), 0);
   }
   static void TearDownTestSuite() { fs::remove_all(dir); }
 };
@@ -180,6 +187,46 @@ TEST_F(Pipeline, ActivityRatesWithinTenPercentOfEngland) {
     ASSERT_TRUE(ours.count(pod)) << pod;
     EXPECT_NEAR(ours[pod] / rate, 1.0, 0.10) << pod << ": " << ours[pod] << " per 1,000 vs England " << rate;
   }
+}
+
+// Bridges to Health: every person alive and registered on the as-at date is in exactly one of the
+// eight segments (Lynn et al. 2007: "every person in exactly one segment at any moment"), and
+// the person-level file holds exactly the registered population the profile counts.
+TEST_F(Pipeline, EveryRegisteredPersonIsInExactlyOneSegment) {
+  const std::set<std::string> segments = {"healthy", "maternal_infant", "acutely_ill", "long_term_conditions",
+                                          "disability", "incurable_cancer", "organ_failure", "frailty_dementia"};
+  const auto people = ReadCsv(dir / "person_scores.csv");
+  std::set<std::string> pseudonyms;
+  std::map<std::string, long> by_segment;
+  for (const auto& p : people) {
+    EXPECT_TRUE(pseudonyms.insert(p.at("pseudonym")).second) << "a person appears twice";
+    EXPECT_EQ(segments.count(p.at("segment")), 1u) << p.at("segment");
+    ++by_segment[p.at("segment")];
+  }
+  long registered = -1;
+  for (const auto& r : ReadCsv(dir / "qof" / "overview.csv"))
+    if (r.at("measure") == "Registered with a GP practice on 2023-03-31") registered = std::stol(r.at("value"));
+  EXPECT_EQ(static_cast<long>(people.size()), registered);
+  // Shares in a plausible range for an English population (docs/reference/segmentation.md).
+  EXPECT_GT(by_segment["healthy"], static_cast<long>(people.size()) / 3);
+  EXPECT_GT(by_segment["long_term_conditions"], static_cast<long>(people.size()) / 5);
+  for (const auto& s : segments) EXPECT_GT(by_segment[s], 0) << s << " is empty";
+}
+
+// Every aggregate the analytic commands write obeys the default disclosure policy.
+TEST_F(Pipeline, SegmentAndIndicatorOutputsPassDisclosureControl) {
+  for (const char* out : {"segment", "indicators"}) {
+    std::ifstream in(dir / out / "report.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto report = icb::report::ReportFromJsonText(text.str());
+    ASSERT_TRUE(report.ok()) << out << ": " << report.status().ToString();
+    EXPECT_GT(report->tables.size(), 1u) << out;
+    const auto st = icb::governance::VerifyDisclosure(*report, icb::governance::StandardPolicy());
+    EXPECT_TRUE(st.ok()) << out << ": " << st.ToString();
+    EXPECT_TRUE(fs::exists(dir / out / "report.html")) << out;
+  }
+  EXPECT_TRUE(fs::exists(dir / "indicators" / "sii.csv"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // published values through the CLI, NA handling and errors naming file, line and column.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -261,6 +262,101 @@ TEST_F(StatsCli, MeanAndQuantile) {
   EXPECT_EQ(lines[0], "area,score,quantile,nquantiles,qinverted");
   EXPECT_EQ(Fields(lines[1])[2], "2");  // inverted by default: the lowest score is in the top quantile
   EXPECT_EQ(Fields(lines[2])[2], "1");
+}
+
+// ---- SII, funnels and SPC through the CLI ----
+
+std::string SignificanceLabel(const std::string& code) {
+  if (code == "H001") return "High (0.001)";
+  if (code == "H025") return "High (0.025)";
+  if (code == "L001") return "Low (0.001)";
+  if (code == "L025") return "Low (0.025)";
+  return "Not significant";
+}
+
+// PHEindicatormethods' funnel test data (tests/data/stats/README.md): every unit's significance
+// label through `icb stats funnel`, for ratios (exact Poisson) and proportions (Wilson).
+TEST_F(StatsCli, FunnelSignificanceMatchesPheTestData) {
+  struct Case {
+    const char* file;
+    const char* args;
+  };
+  for (const Case& c : {Case{"phe_funnel_ratio_inputs.csv", "--type ratio --numerator-col obs --denominator-col expected"},
+                        Case{"phe_funnel_prop_inputs.csv", "--type proportion"}}) {
+    const std::string in = std::string(ICB_TEST_DATA_DIR) + "/stats/" + c.file;
+    CliRun r = Icb("stats funnel --input " + in + " " + c.args + " --disclosure none");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    auto lines = Lines(r.out);
+    auto header = Fields(lines.at(0));
+    const size_t sig = static_cast<size_t>(std::find(header.begin(), header.end(), "significance") - header.begin());
+    ASSERT_LT(sig, header.size()) << lines[0];
+    std::ifstream expected(in);
+    std::string line;
+    std::getline(expected, line);
+    size_t row = 1, checked = 0;
+    while (std::getline(expected, line)) {
+      ASSERT_LT(row, lines.size()) << c.file;
+      EXPECT_EQ(Fields(lines[row])[sig], SignificanceLabel(Fields(line)[2])) << c.file << " row " << row;
+      ++row;
+      ++checked;
+    }
+    EXPECT_GT(checked, 60u) << c.file;
+  }
+}
+
+// A stable series with one point far above it: Making Data Count's "Above UCL" special cause, an
+// improvement when higher is better, the improvement_high variation icon, and assurance
+// consistent_pass for a target below the lower process limit. Mean worked by hand: the series is
+// 12,14,11,13,10 four times then 40, so mean = 280/21.
+TEST_F(StatsCli, SpcFlagsAPointBeyondTheLimitAndWritesTheIcons) {
+  std::string csv = "date,value\n";
+  const int cycle[5] = {12, 14, 11, 13, 10};
+  for (int i = 0; i < 20; ++i) csv += "2024-01-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1) + "," +
+                                      std::to_string(cycle[i % 5]) + "\n";
+  csv += "2024-01-21,40\n";
+  const std::string in = Write("spc.csv", csv);
+  const std::string summary = (dir_ / "summary.csv").string();
+  CliRun r = Icb("stats spc --input " + in + " --improvement increase --target 5 --summary-out " + summary);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 22u) << r.out;
+  auto header = Fields(lines[0]);
+  auto col = [&](const char* name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const auto last = Fields(lines[21]);
+  EXPECT_NEAR(std::stod(last[col("mean")]), 280.0 / 21.0, 1e-9);
+  EXPECT_EQ(last[col("point_type")], "special_cause_improvement");
+  for (size_t i = 1; i < 21; ++i) EXPECT_EQ(Fields(lines[i])[col("point_type")], "common_cause") << i;
+  std::ifstream s(summary);
+  std::stringstream text;
+  text << s.rdbuf();
+  EXPECT_NE(text.str().find("improvement_high"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("consistent_pass"), std::string::npos) << text.str();
+}
+
+// A straight line through the quintile midpoints: value = 79 - 10 b at cumulative rank b, so the
+// SII (Low & Low 2004) is exactly -10 whatever the interval method; the Monte Carlo interval is the
+// same on every run with the same seed, and brackets the value.
+TEST_F(StatsCli, SiiOfALinearGradientAndSeededIntervals) {
+  std::string csv = "quantile,population,value,lowercl,uppercl\n";
+  for (int q = 1; q <= 5; ++q)
+    csv += std::to_string(q) + ",10000," + std::to_string(80 - 2 * q) + "," + std::to_string(78 - 2 * q) + "," +
+           std::to_string(82 - 2 * q) + "\n";
+  const std::string in = Write("sii.csv", csv);
+  CliRun analytic = Icb("stats sii --input " + in + " --analytic");
+  ASSERT_EQ(analytic.rc, 0) << analytic.out;
+  auto a = Lines(analytic.out);
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_EQ(Fields(a[0])[0], "sii");
+  EXPECT_NEAR(std::stod(Fields(a[1])[0]), -10.0, 1e-9);
+  CliRun mc1 = Icb("stats sii --input " + in + " --repetitions 2000 --seed 3");
+  CliRun mc2 = Icb("stats sii --input " + in + " --repetitions 2000 --seed 3");
+  ASSERT_EQ(mc1.rc, 0) << mc1.out;
+  EXPECT_EQ(mc1.out, mc2.out);
+  const auto f = Fields(Lines(mc1.out).at(1));
+  EXPECT_LT(std::stod(f[1]), -10.0);
+  EXPECT_GT(std::stod(f[2]), -10.0);
 }
 
 }  // namespace
