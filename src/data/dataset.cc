@@ -1,13 +1,18 @@
 #include "data/dataset.h"
 
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <type_traits>
-#include <filesystem>
-#include <cerrno>
-#include <cstdio>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <type_traits>
 
 #include "core/file_util.h"
 
@@ -65,16 +70,115 @@ class Writer {
   bool failed_ = false;
 };
 
-// Streams sections in from a file, hashing every byte read, so loading holds one copy.
+// Hashes spans on a second thread, in the order given, so reading the next part of a snapshot
+// overlaps hashing the last (SHA-256 and the copy out of the page cache each cost about as much).
+// Large spans (column storage that stays where it is until the hasher is finished) are hashed in
+// place; small ones are copied into a buffer first. Finish() joins the thread; so does the
+// destructor, so an early return never leaves the thread reading freed memory.
+class PipelinedHasher {
+ public:
+  PipelinedHasher() : thread_([this] { Run(); }) {}
+  ~PipelinedHasher() { Stop(); }
+  PipelinedHasher(const PipelinedHasher&) = delete;
+  PipelinedHasher& operator=(const PipelinedHasher&) = delete;
+
+  void InPlace(const void* p, size_t n) {
+    if (n < kSmall) return Copy(p, n);
+    FlushSmall();
+    Push(Item{p, n, {}});
+  }
+  void Copy(const void* p, size_t n) {
+    small_.append(static_cast<const char*>(p), n);
+    if (small_.size() >= kSmallBatch) FlushSmall();
+  }
+  Digest Finish() {
+    FlushSmall();
+    Stop();
+    return digest_;
+  }
+
+ private:
+  static constexpr size_t kSmall = 64 << 10;
+  static constexpr size_t kSmallBatch = 1 << 20;
+  struct Item {
+    const void* p = nullptr;
+    size_t n = 0;
+    std::string owned;
+  };
+  void FlushSmall() {
+    if (small_.empty()) return;
+    Push(Item{nullptr, 0, std::move(small_)});
+    small_.clear();
+  }
+  void Push(Item item) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(item));
+    }
+    cv_.notify_one();
+  }
+  void Run() {
+    Sha256 hash;
+    for (;;) {
+      std::deque<Item> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || stop_; });
+        if (queue_.empty()) break;  // stop_ and nothing left
+        batch.swap(queue_);
+      }
+      for (const Item& it : batch) {
+        if (it.p) {
+          hash.Update(it.p, it.n);
+        } else {
+          hash.Update(it.owned.data(), it.owned.size());
+        }
+      }
+    }
+    digest_ = hash.Finish();
+  }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  bool stop_ = false;
+  std::string small_;
+  Digest digest_{};
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Streams sections in from a file, hashing every byte read (on a second thread), so loading holds
+// one copy.
 class Reader {
  public:
   Reader(std::FILE* f, uint64_t body_size) : f_(f), left_(body_size) {}
-  bool U64(uint64_t& x) { return Take(&x, sizeof x); }
-  bool U32(uint32_t& x) { return Take(&x, sizeof x); }
-  bool Take(void* dst, size_t n) {
+  bool U64(uint64_t& x) { return Take(&x, sizeof x, false); }
+  bool U32(uint32_t& x) { return Take(&x, sizeof x, false); }
+  // Reads n bytes into dst. `in_place`: dst is column storage that stays put until Finish(), so it
+  // is hashed where it lies, a chunk at a time as the chunks arrive.
+  bool Take(void* dst, size_t n, bool in_place) {
     if (left_ < n) return false;
-    if (n && std::fread(dst, 1, n, f_) != n) return false;
-    hash_.Update(dst, n);
+    char* c = static_cast<char*>(dst);
+    size_t done = 0;
+    while (done < n) {
+      const size_t chunk = std::min(n - done, kChunk);
+      if (std::fread(c + done, 1, chunk, f_) != chunk) return false;
+      if (in_place) {
+        hash_.InPlace(c + done, chunk);
+      } else {
+        hash_.Copy(c + done, chunk);
+      }
+      done += chunk;
+    }
     left_ -= n;
     return true;
   }
@@ -83,7 +187,7 @@ class Reader {
     uint64_t n;
     if (!U64(n) || n > left_ / sizeof(T)) return false;
     v.resize(n);
-    return Take(v.data(), n * sizeof(T));
+    return Take(v.data(), n * sizeof(T), true);
   }
   bool Strings(std::vector<std::string>& v) {
     uint64_t n;
@@ -93,18 +197,19 @@ class Reader {
       uint64_t len;
       if (!U64(len) || len > left_) return false;
       s.resize(len);
-      if (!Take(s.data(), len)) return false;
+      if (!Take(s.data(), len, false)) return false;  // strings may move later: copied for hashing
     }
     return true;
   }
   bool Done() const { return left_ == 0; }
-  void HashOnly(const void* p, size_t n) { hash_.Update(p, n); }
+  void HashOnly(const void* p, size_t n) { hash_.Copy(p, n); }
   Digest Finish() { return hash_.Finish(); }
 
  private:
+  static constexpr size_t kChunk = 32 << 20;
   std::FILE* f_;
   uint64_t left_;
-  Sha256 hash_;
+  PipelinedHasher hash_;
 };
 
 // One list of every column, used by both serialise and load so they cannot drift apart.
@@ -150,7 +255,8 @@ struct LoadVisitor {
     ok = ok && r.Strings(v);
     d.Assign(std::move(v));
   }
-  void Str1(std::string& s) {
+  // Not inlined: g++ 12 reports a false -Wfree-nonheap-object when it is inlined into Load.
+  [[gnu::noinline]] void Str1(std::string& s) {
     std::vector<std::string> v;
     ok = ok && r.Strings(v) && v.size() == 1;
     if (ok) s = v[0];
