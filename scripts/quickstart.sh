@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: install what is missing, build, and run the main job on the embedded
-# default: generate a synthetic ICB, ingest it (pseudonymised under a fresh local key) and write its
-# profile. Everything lands in ./out (override with OUT=...; size with PERSONS=...).
+# default: generate a synthetic ICB, ingest it (pseudonymised under a fresh local key), then write its
+# profile, segmentation and scores, indicators with inequalities, and provider benchmarks, each as
+# tables, CSV, JSON, XLSX and an HTML report with charts. Everything lands in ./out (override with
+# OUT=...; size with PERSONS=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -16,5 +18,11 @@ fi
 "$ICB" synth --persons "$PERSONS" --seed 20250401 --out "$OUT/synthetic-icb" --truth-out "$OUT/truth"
 "$ICB" ingest "$OUT/synthetic-icb" --out "$OUT/dataset" --key-file "$OUT/pseudonymisation.key"
 "$ICB" profile "$OUT/dataset" --out "$OUT/profile"
+AS_AT=$("$ICB" info "$OUT/dataset" | awk '/^event dates/ {print $NF}')
+"$ICB" segment "$OUT/dataset" --as-at "${AS_AT:-2025-03-31}" --out "$OUT/segments" --quiet
+"$ICB" indicators "$OUT/dataset" --by imd_decile,ethnic_group,sex,place --sii --out "$OUT/indicators" --quiet
+"$ICB" providers "$OUT/dataset" --out "$OUT/providers" --quiet
 echo
-echo "Done. Profile tables: $OUT/profile (CSV, report.json, report.xlsx); dataset: $OUT/dataset"
+echo "Done. Reports (open report.html in each; CSV, report.json, report.xlsx beside it):"
+echo "  $OUT/profile  $OUT/segments  $OUT/indicators  $OUT/providers"
+echo "Dataset: $OUT/dataset"
