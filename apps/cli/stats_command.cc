@@ -13,6 +13,7 @@
 #include "governance/disclosure.h"
 #include "report/csv_writer.h"
 #include "report/report.h"
+#include "report/svg_writer.h"
 #include "stats/confidence.h"
 
 namespace icb::cli {
@@ -111,14 +112,36 @@ std::optional<std::vector<double>> ParseLevels(const StatsCommonArgs& args, int&
   return *levels;
 }
 
-int WriteStatsOutput(const report::Table& table, const StatsCommonArgs& args) {
+namespace {
+
+// `table` after the disclosure policy named by --disclosure, as one report (the policy is recorded).
+Result<report::Report> DisclosedReport(const report::Table& table, const StatsCommonArgs& args) {
   report::Report report;
   report.title = table.title();
   report.tables.push_back(table);
   auto policy = governance::PolicyByName(args.disclosure);
-  if (!policy.ok()) return ReportError(policy.status());
-  if (Status st = governance::ApplyDisclosure(report, *policy); !st.ok()) return ReportError(st);
-  const report::Table& out = report.tables.front();
+  if (!policy.ok()) return policy.status();
+  ICB_RETURN_IF_ERROR(governance::ApplyDisclosure(report, *policy));
+  return report;
+}
+
+}  // namespace
+
+int WriteStatsChart(const report::Table& table, report::ChartSpec spec, const StatsCommonArgs& args,
+                    const std::string& path) {
+  auto report = DisclosedReport(table, args);
+  if (!report.ok()) return ReportError(report.status());
+  spec.table = table.name();
+  auto svg = report::RenderChartSvg(report->tables.front(), spec);
+  if (!svg.ok()) return ReportError(svg.status());
+  if (Status st = WriteFileAtomic(path, *svg); !st.ok()) return ReportError(st);
+  return 0;
+}
+
+int WriteStatsOutput(const report::Table& table, const StatsCommonArgs& args) {
+  auto report = DisclosedReport(table, args);
+  if (!report.ok()) return ReportError(report.status());
+  const report::Table& out = report->tables.front();
   std::string csv;
   for (size_t c = 0; c < out.columns().size(); ++c) {
     if (c) csv += ',';
@@ -132,7 +155,7 @@ int WriteStatsOutput(const report::Table& table, const StatsCommonArgs& args) {
     }
     csv += '\n';
   }
-  if (policy->name == "none")
+  if (args.disclosure == "none")
     std::fprintf(stderr, "icb: disclosure control: none (the output is not protected; secure environments only)\n");
   if (args.out.empty()) {
     std::fputs(csv.c_str(), stdout);

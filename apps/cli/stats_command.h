@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/cli/command.h"
+#include "report/chart.h"
 #include "report/table.h"
 #include "stats/estimate.h"
 #include "stats/input_table.h"
@@ -33,8 +34,13 @@ void AddStatsCommonOptions(CLI::App* method, StatsCommonArgs& args);
 
 // Reads --input (stats/input_table.h), reporting errors as the CLI does; nullopt after printing.
 std::optional<stats::InputTable> ReadStatsInput(const StatsCommonArgs& args, int& exit_code);
-// Writes `table` as CSV to args.out (atomically) or stdout; returns the exit code.
+// Writes `table` as CSV to args.out (atomically) or stdout, after disclosure control; returns the
+// exit code.
 int WriteStatsOutput(const report::Table& table, const StatsCommonArgs& args);
+// Writes `spec` drawn from `table` (after the same disclosure control as the CSV) as an SVG file at
+// `path` (atomically); returns the exit code.
+int WriteStatsChart(const report::Table& table, report::ChartSpec spec, const StatsCommonArgs& args,
+                    const std::string& path);
 
 int RegisterStatsMethod(const char* name, SetupFn setup);
 

@@ -10,31 +10,11 @@
 #include <string>
 
 #include "apps/cli/stats_command.h"
-#include "core/file_util.h"
-#include "governance/disclosure.h"
 #include "report/chart.h"
-#include "report/report.h"
-#include "report/svg_writer.h"
 #include "stats/spc.h"
 
 namespace icb::cli {
 namespace {
-
-// Writes `spec` drawn from `table` (after the same disclosure control as the CSV) as an SVG file.
-int WriteChart(const report::Table& table, report::ChartSpec spec, const StatsCommonArgs& common,
-               const std::string& path) {
-  report::Report report;
-  report.title = table.title();
-  report.tables.push_back(table);
-  auto policy = governance::PolicyByName(common.disclosure);
-  if (!policy.ok()) return ReportError(policy.status());
-  if (Status st = governance::ApplyDisclosure(report, *policy); !st.ok()) return ReportError(st);
-  spec.table = table.name();
-  auto svg = report::RenderChartSvg(report.tables.front(), spec);
-  if (!svg.ok()) return ReportError(svg.status());
-  if (Status st = WriteFileAtomic(path, *svg); !st.ok()) return ReportError(st);
-  return 0;
-}
 
 struct SpcArgs {
   StatsCommonArgs common;
@@ -163,7 +143,7 @@ int RunSpc(const SpcArgs& args) {
     spec.series = "point_type";
     if (o.target) spec.target = "target";
     spec.improvement = args.improvement == "neutral" ? "" : args.improvement;
-    if (int code = WriteChart(table, spec, args.common, args.chart_out); code != 0) return code;
+    if (int code = WriteStatsChart(table, spec, args.common, args.chart_out); code != 0) return code;
   }
   if (args.summary_out.empty()) return 0;
 

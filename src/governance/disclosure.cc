@@ -108,14 +108,12 @@ Status ApplyDisclosure(report::Report& report, const DisclosurePolicy& policy) {
     if (report.disclosure == described) return Status::Ok();
     return Status::Internal("a report passed disclosure control twice with different policies");
   }
-  int64_t redacted = 0;
   for (auto& t : report.tables) {
     int64_t in_table = 0;
     ApplyToTable(t, policy, in_table);
     if (in_table > 0)
       t.footnotes().push_back(fmt::format("* redacted by disclosure control ({} cells; policy {})", in_table,
                                           policy.name));
-    redacted += in_table;
   }
   report.disclosure = described;
   report.metadata.emplace_back("disclosure", described);
