@@ -4,6 +4,7 @@
 # UndefinedBehaviorSanitizer (debug preset). Slow suites carry the label "slow" and are skipped here
 # (run them with: ctest --preset release -L slow).
 set -euo pipefail
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # XGBoost's OpenMP threads sleep instead of spinning
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release

