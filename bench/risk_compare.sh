@@ -17,6 +17,7 @@ command -v xgboost > /dev/null || { echo "the xgboost CLI is missing: apt-get in
 WORK="${BENCH_WORK:-/tmp/icb-bench-$PERSONS}"
 THREADS="${THREADS:-$(nproc)}"
 ROUNDS="${ROUNDS:-200}"   # fixed rounds for the CLI comparison
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 mkdir -p "$WORK" bench/results
 OUT=bench/results/risk_compare_$PERSONS.md
 
@@ -40,6 +41,10 @@ timed evaluate "$ICB" --threads "$THREADS" risk evaluate "$WORK/dataset" --model
 timed casefind "$ICB" --threads "$THREADS" casefind "$WORK/dataset" --model "$WORK/ea-model.json" \
   --practice "$(awk -F, 'NR==2{print $1}' "$WORK/csv/ref_practices.csv")" --top 50 --impactability \
   --audit-log "$WORK/audit.jsonl" --out "$WORK/casefind.csv"
+
+# The features' ceiling: XGBoost fitted to the planted-truth probabilities (E[p | features]).
+timed ceiling "$ICB" --threads "$THREADS" risk train "$WORK/dataset" --outcome emergency_admission \
+  --out "$WORK/ea-ceiling.json" --fit-to-truth "$WORK/truth/emergency_risk.csv" --key-file "$WORK/key"
 
 # 2. Same rows, same parameters, fixed rounds: our wrapper (C API) vs the xgboost CLI.
 timed train_fixed "$ICB" --threads "$THREADS" risk train "$WORK/dataset" --outcome emergency_admission \
@@ -85,11 +90,13 @@ ours = secs(fixed, r"XGBoost [0-9.]+: ")
 cli = t("xgboost_cli")[0]
 print(f"# Risk models at {persons:,} persons ({threads} threads)\n")
 print("Command: `bench/risk_compare.sh %d` (one run). Machine: see bench/README.md.\n" % persons)
-print("## Emergency admission in the next 12 months, validation year %s\n" % card["validation"]["outcome_start"])
+print("## Emergency admission in the next 12 months, validation year from %s to %s\n" % (card["validation"]["outcome_start"], card["validation"]["outcome_end"]))
 print("| model | AUROC (95% CI) | AUPRC | Brier | calibration slope | calibration-in-the-large | O/E |")
 print("|---|---|---|---|---|---|---|")
 for m in j["models"]:
     print(f"| {m['model']} | {m['auroc']:.4f} ({m['auroc_lower']:.4f}-{m['auroc_upper']:.4f}) | {m['auprc']:.4f} | {m['brier']:.5f} | {m['calibration_slope']:.3f} | {m['calibration_intercept']:+.3f} | {m['oe_ratio']:.3f} |")
+ceil = json.load(open(f"{work}/ea-ceiling.json"))["metrics"]["gbm"]
+print(f"| features' ceiling (XGBoost fitted to the truth probabilities) | {ceil['auroc']:.4f} ({ceil['auroc_lower']:.4f}-{ceil['auroc_upper']:.4f}) | {ceil['auprc']:.4f} | {ceil['brier']:.5f} | {ceil['calibration_slope']:.3f} | {ceil['calibration_intercept']:+.3f} | {ceil['oe_ratio']:.3f} |")
 print(f"| planted truth | {j['truth_auroc']:.4f} ({j['truth_auroc_lower']:.4f}-{j['truth_auroc_upper']:.4f}) | | | | | |\n")
 print(f"XGBoost AUROC minus truth AUROC: {j['auroc_minus_truth']:+.4f} (DeLong paired SE {j['auroc_minus_truth_se']:.4f}); "
       f"{card['gbm_log']['best_iteration'] + 1} trees kept by early stopping.\n")
@@ -109,12 +116,14 @@ rows = [
   ("casefind: one practice, top 50, impactability (incl. load)", t("casefind")[0]),
 ]
 for name, s in rows: print(f"| {name} | {s:.1f} |")
+print(f"| casefind list rows | {sum(1 for _ in open(work + '/casefind.csv')) - 1} |")
 print(f"\nPeak memory: train {t('train')[1]:.1f} GiB, evaluate {t('evaluate')[1]:.1f} GiB.\n")
 print(f"## XGBoost training: C API wrapper vs Debian's xgboost CLI\n")
 print(f"Same binary DMatrix (the training rows), same parameters, {rounds} rounds, no early stopping, {threads} threads.\n")
 print("| | seconds |\n|---|---|")
 print(f"| icb (GbmModel::Train, C API) | {ours:.1f} |")
 print(f"| xgboost CLI (`xgboost xgb.conf`, includes reading the buffer) | {cli:.1f} |")
+print("\nicb also evaluates the held-out early-stopping rows after every round (the CLI config has no eval set).")
 print(f"\nRatio icb / CLI: {ours / cli:.2f}")
 PY
 cat "$OUT"
