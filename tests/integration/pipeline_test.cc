@@ -84,9 +84,10 @@ int RunIcb(const std::string& args) {
   return std::system(cmd.c_str()) == 0 ? 0 : 1;
 }
 
-// Runs icb with stdout to `out`; returns the exit code.
-int RunIcbTo(const std::string& args, const fs::path& out) {
-  const std::string cmd = std::string(ICB_BIN) + " " + args + " > " + out.string() + " 2>/dev/null";
+// Runs icb with stdout (and with `with_stderr`, stderr too) to `out`; returns the exit code.
+int RunIcbTo(const std::string& args, const fs::path& out, bool with_stderr = false) {
+  const std::string cmd =
+      std::string(ICB_BIN) + " " + args + " > " + out.string() + (with_stderr ? " 2>&1" : " 2>/dev/null");
   const int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -371,6 +372,47 @@ TEST_F(Pipeline, CasefindListsAreScopedExplainedAndLogged) {
   EXPECT_EQ(rec.at("scope_code"), practice);
   EXPECT_EQ(rec.at("rows"), 20);
   EXPECT_EQ(last.find(rows.front().at("pseudonym")), std::string::npos) << "no pseudonym in the audit log";
+}
+
+// Drift: against the card as trained, the current period is stable; against a card whose training
+// distribution of age is planted as all-children, age shows major drift and a warning.
+TEST_F(Pipeline, DriftFlagsAPlantedShiftAndRecalibrationRestoresCalibration) {
+  const std::string d = dir.string();
+  ASSERT_EQ(RunIcb("risk drift " + d + "/dataset --model " + d + "/ea-model.json --out " + d + "/drift --quiet"), 0);
+  std::map<std::string, std::string> level;
+  for (const auto& r : ReadCsv(dir / "drift" / "psi.csv")) level[r.at("feature")] = r.at("level");
+  ASSERT_TRUE(level.count("risk_score"));
+  EXPECT_EQ(level["age"], "stable");
+  EXPECT_EQ(ReadCsv(dir / "drift" / "calibration_in_the_large.csv").size(), 1u);
+
+  auto card = ReadJson(dir / "ea-model.json");
+  for (auto& f : card.at("features")) {
+    if (f.at("name") == "age") {
+      f["bins"]["edges"] = nlohmann::json::array({5.0});
+      f["bins"]["reference_shares"] = nlohmann::json::array({0.99, 0.01});
+    }
+  }
+  std::ofstream(dir / "shifted.json") << card.dump();
+  ASSERT_EQ(RunIcbTo("risk drift " + d + "/dataset --model " + d + "/shifted.json --out " + d + "/drift2 --quiet",
+                     dir / "drift2.txt", true), 0);
+  level.clear();
+  for (const auto& r : ReadCsv(dir / "drift2" / "psi.csv")) level[r.at("feature")] = r.at("level");
+  EXPECT_EQ(level["age"], "major");
+  std::ifstream warn(dir / "drift2.txt");
+  std::stringstream text;
+  text << warn.rdbuf();
+  EXPECT_NE(text.str().find("WARNING: major drift in age"), std::string::npos) << text.str();
+
+  // Recalibration on the latest year stores an intercept and slope that make it calibrated there.
+  ASSERT_EQ(RunIcbTo("risk recalibrate " + d + "/dataset --model " + d + "/ea-model.json --out " + d + "/recal.json",
+                     dir / "recal.txt"), 0);
+  const auto recal = ReadJson(dir / "recal.json");
+  EXPECT_NE(recal.at("recalibration_note").get<std::string>(), "");
+  std::ifstream in(dir / "recal.txt");
+  std::string line, after;
+  while (std::getline(in, line))
+    if (line.find("after:") != std::string::npos) after = line;
+  EXPECT_NE(after.find("calibration slope 1.000"), std::string::npos) << after;
 }
 
 }  // namespace
