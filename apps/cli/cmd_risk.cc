@@ -41,6 +41,31 @@ icb::Result<icb::ScoringConfig> OpenRules(const std::string& rules) {
   return rules.empty() ? icb::LoadDefaultScoringConfig() : icb::LoadScoringConfig(rules);
 }
 
+// What evaluate, drift and recalibrate all start from: the card, its outcome, the rules and the data.
+struct ModelInputs {
+  icb::model::ModelCard card;
+  icb::risk::Outcome outcome = icb::risk::Outcome::kEmergencyAdmission;
+  icb::ScoringConfig config;
+  icb::Dataset ds;
+};
+
+icb::Result<ModelInputs> OpenModelInputs(const std::string& model, const std::string& rules, const std::string& dataset) {
+  ModelInputs in;
+  auto card = icb::model::LoadModelCard(model);
+  if (!card.ok()) return card.status();
+  auto outcome = icb::risk::ParseOutcome(card->outcome);
+  if (!outcome.ok()) return outcome.status();
+  auto config = OpenRules(rules);
+  if (!config.ok()) return config.status();
+  auto ds = OpenDataset(dataset);
+  if (!ds.ok()) return ds.status();
+  in.card = std::move(*card);
+  in.outcome = *outcome;
+  in.config = std::move(*config);
+  in.ds = std::move(*ds);
+  return in;
+}
+
 // "2024/25" -> 1 April 2024; kNoDate for "".
 icb::Result<int32_t> ParseFinancialYear(const std::string& text) {
   if (text.empty()) return icb::kNoDate;
@@ -183,15 +208,13 @@ int RunEvaluate(EvaluateArgs& a) {
   }
   auto policy = icb::governance::PolicyByName(a.output.disclosure);
   if (!policy.ok()) return ReportError(policy.status());
-  auto card = icb::model::LoadModelCard(a.model);
-  if (!card.ok()) return ReportError(card.status());
-  auto outcome = icb::risk::ParseOutcome(card->outcome);
-  if (!outcome.ok()) return ReportError(outcome.status());
-  auto config = OpenRules(a.rules);
-  if (!config.ok()) return ReportError(config.status());
   auto t0 = std::chrono::steady_clock::now();
-  auto ds = OpenDataset(a.dataset);
-  if (!ds.ok()) return ReportError(ds.status());
+  auto in = OpenModelInputs(a.model, a.rules, a.dataset);
+  if (!in.ok()) return ReportError(in.status());
+  const icb::model::ModelCard* card = &in->card;
+  const icb::risk::Outcome* outcome = &in->outcome;
+  const icb::ScoringConfig* config = &in->config;
+  const icb::Dataset* ds = &in->ds;
   std::fprintf(stderr, "icb risk evaluate: loaded %zu persons (%.1f s)\n", ds->person_count(), Since(t0));
   int32_t as_at = icb::kNoDate;
   if (!a.year.empty()) {
@@ -281,14 +304,12 @@ void SetupDrift(CLI::App* risk, std::shared_ptr<DriftArgs> a) {
 }
 
 int RunDrift(DriftArgs& a) {
-  auto card = icb::model::LoadModelCard(a.model);
-  if (!card.ok()) return ReportError(card.status());
-  auto outcome = icb::risk::ParseOutcome(card->outcome);
-  if (!outcome.ok()) return ReportError(outcome.status());
-  auto config = OpenRules(a.rules);
-  if (!config.ok()) return ReportError(config.status());
-  auto ds = OpenDataset(a.dataset);
-  if (!ds.ok()) return ReportError(ds.status());
+  auto in = OpenModelInputs(a.model, a.rules, a.dataset);
+  if (!in.ok()) return ReportError(in.status());
+  const icb::model::ModelCard* card = &in->card;
+  const icb::risk::Outcome* outcome = &in->outcome;
+  const icb::ScoringConfig* config = &in->config;
+  const icb::Dataset* ds = &in->ds;
   int32_t as_at = ds->LastEventDate() + 1;
   if (!a.as_at.empty()) {
     auto d = icb::Date::ParseIso(a.as_at);
@@ -389,16 +410,14 @@ void SetupRecalibrate(CLI::App* risk, std::shared_ptr<RecalibrateArgs> a) {
 }
 
 int RunRecalibrate(const RecalibrateArgs& a) {
-  auto card = icb::model::LoadModelCard(a.model);
-  if (!card.ok()) return ReportError(card.status());
-  auto outcome = icb::risk::ParseOutcome(card->outcome);
-  if (!outcome.ok()) return ReportError(outcome.status());
   auto vy = ParseFinancialYear(a.year);
   if (!vy.ok()) return ReportError(vy.status());
-  auto config = OpenRules(a.rules);
-  if (!config.ok()) return ReportError(config.status());
-  auto ds = OpenDataset(a.dataset);
-  if (!ds.ok()) return ReportError(ds.status());
+  auto in = OpenModelInputs(a.model, a.rules, a.dataset);
+  if (!in.ok()) return ReportError(in.status());
+  icb::model::ModelCard* card = &in->card;
+  const icb::risk::Outcome* outcome = &in->outcome;
+  const icb::ScoringConfig* config = &in->config;
+  const icb::Dataset* ds = &in->ds;
   auto split = icb::risk::MakeTimeSplit(*ds, *vy);
   if (!split.ok()) return ReportError(split.status());
   std::vector<uint32_t> subset;
