@@ -3,7 +3,8 @@
 # default: generate a synthetic ICB, ingest it (pseudonymised under a fresh local key), then write its
 # profile, segmentation and scores, indicators with inequalities, and provider benchmarks, each as
 # tables, CSV, JSON, XLSX and an HTML report with charts; then train the emergency-admission risk
-# model, evaluate it against the planted truth and make one practice's case-finding list. Everything
+# model, evaluate it against the planted truth and make one practice's case-finding list; then forecast
+# demand, capacity and cost to the horizon under an NHP-like scenario and a hospital-to-community shift. Everything
 # lands in ./out (override with OUT=...; size with PERSONS=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +31,10 @@ AS_AT=$("$ICB" info "$OUT/dataset" | awk '/^event dates/ {print $NF}')
 PRACTICE=$(awk -F, 'NR==2 {print $1}' "$OUT/synthetic-icb/ref_practices.csv")
 "$ICB" casefind "$OUT/dataset" --model "$OUT/ea-model.json" --practice "$PRACTICE" --top 20 --impactability \
   --out "$OUT/casefind-$PRACTICE.csv"
+"$ICB" forecast "$OUT/dataset" --scenario data/forecast/scenarios/hospital_to_community.json \
+  --compare data/forecast/scenarios/nhp_like.json --runs 1000 --out "$OUT/forecast" --quiet
 echo
 echo "Done. Reports (open report.html in each; CSV, report.json, report.xlsx beside it):"
-echo "  $OUT/profile  $OUT/segments  $OUT/indicators  $OUT/providers  $OUT/risk"
+echo "  $OUT/profile  $OUT/segments  $OUT/indicators  $OUT/providers  $OUT/risk  $OUT/forecast"
 echo "Risk model card: $OUT/ea-model.json; case-finding list: $OUT/casefind-$PRACTICE.csv (logged in $OUT/dataset/audit.jsonl)"
 echo "Dataset: $OUT/dataset"

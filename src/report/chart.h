@@ -3,7 +3,7 @@
 // renderers (report/svg_writer.h for one chart, report/html_writer.h for a self-contained HTML
 // report with every table and chart) read the table. Kinds: population pyramid, bar chart (e.g.
 // segment mix), points with interval bars (an indicator by IMD decile), funnel plot, SPC (XmR)
-// chart and line chart. Rows marked as total rows are not drawn (a points chart uses the first as
+// chart, line chart, fan chart (a central line in a shaded band, for forecasts) and waterfall. Rows marked as total rows are not drawn (a points chart uses the first as
 // its reference line). Definitions and examples: docs/reference/charts.md. Plain value type.
 #pragma once
 
@@ -29,8 +29,13 @@ enum class ChartKind : uint8_t {
                          //   `improvement` "increase", "decrease" or "" (neutral)
   kLine,                 // x: period column; y: one or more series columns, or y: {value} with
                          //   `series` naming the column whose values split the rows into lines
+  kFan,                  // x: period column; y: {central value}; lower/upper: the band (e.g. P10, P90);
+                         //   `series` optional column splitting rows into several fans
+  kWaterfall,            // x: step label column; y: {value}: the first row is the starting level, the
+                         //   last row the end level (bars from zero), the rows between are changes
+                         //   drawn from the running total; the changes must add up to the end level
 };
-// "pyramid", "bar", "points", "funnel", "spc", "line".
+// "pyramid", "bar", "points", "funnel", "spc", "line", "fan", "waterfall".
 std::string_view ChartKindName(ChartKind kind);
 std::optional<ChartKind> ParseChartKind(std::string_view name);
 

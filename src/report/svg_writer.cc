@@ -399,6 +399,13 @@ Result<Resolved> Resolve(const Table& t, const ChartSpec& s) {
     case ChartKind::kLine:
       ICB_RETURN_IF_ERROR(need(!r.series.has_value() || r.y.size() == 1, "a line chart with a series column needs one y column"));
       break;
+    case ChartKind::kFan:
+      ICB_RETURN_IF_ERROR(need(r.y.size() == 1, "a fan chart needs one y column (the central value)"));
+      ICB_RETURN_IF_ERROR(need(r.lower.has_value() && r.upper.has_value(), "a fan chart needs lower and upper columns"));
+      break;
+    case ChartKind::kWaterfall:
+      ICB_RETURN_IF_ERROR(need(r.y.size() == 1, "a waterfall needs one y column"));
+      break;
   }
   return r;
 }
@@ -1180,6 +1187,198 @@ Result<Drawing> DrawLine(const Table& t, const ChartSpec& s, const Resolved& r) 
   return d;
 }
 
+// ---------- fan ----------
+
+Result<Drawing> DrawFan(const Table& t, const ChartSpec& s, const Resolved& r) {
+  Drawing d;
+  Canvas& c = d.canvas;
+  const auto rows = DrawnRows(t, r);
+  std::vector<std::string> categories, names;
+  std::map<std::string, size_t> cat_index, series_index;
+  for (size_t row : rows) {
+    const std::string x = Label(t, r.x, t.rows()[row][r.x]);
+    const std::string sname = r.series ? Label(t, *r.series, t.rows()[row][*r.series]) : t.columns()[r.y[0]].label;
+    if (cat_index.emplace(x, categories.size()).second) categories.push_back(x);
+    if (series_index.emplace(sname, names.size()).second) names.push_back(sname);
+  }
+  struct Point {
+    Value mid, lo, hi;
+  };
+  std::vector<std::vector<Point>> pts(names.size(), std::vector<Point>(categories.size()));
+  std::vector<std::vector<bool>> seen(names.size(), std::vector<bool>(categories.size()));
+  Tally tally;
+  std::vector<double> vals;
+  bool negative = false;
+  for (size_t row : rows) {
+    const size_t k = cat_index[Label(t, r.x, t.rows()[row][r.x])];
+    const size_t g = r.series ? series_index[Label(t, *r.series, t.rows()[row][*r.series])] : 0;
+    if (seen[g][k])
+      return Status::InvalidInput("chart '" + s.name + "': two rows of table '" + t.name() + "' for " +
+                                  t.columns()[r.x].name + " '" + categories[k] + "' in series '" + names[g] + "'");
+    seen[g][k] = true;
+    Point p{ValueOf(t.rows()[row][r.y[0]]), ValueOf(t.rows()[row][*r.lower]), ValueOf(t.rows()[row][*r.upper])};
+    tally.Add(p.mid);
+    for (const Value& v : {p.mid, p.lo, p.hi})
+      if (v.ok()) vals.push_back(v.v), negative |= v.v < 0;
+    pts[g][k] = p;
+  }
+  const Column& vc = t.columns()[r.y[0]];
+  std::vector<LegendItem> legend;
+  for (size_t g = 0; g < names.size(); ++g)
+    legend.push_back({Truncate(names[g], 280), kPalette[g % kPalette.size()], LegendItem::kLine});
+  legend.push_back({t.columns()[*r.lower].label + " to " + t.columns()[*r.upper].label, kNhsMidGrey, LegendItem::kSwatch});
+  double top = Header(c, s, {});
+  top = c.Legend(legend, kPad, top + 10, kWidth - kPad) + 10;
+  Scale sy = ScaleFor(vals, !negative, &vc);
+  const double left = kPad + 22 + MaxTickWidth(sy) + 8;
+  const double right = kWidth - kPad - 8;
+  const double bottom = top + 300;
+  sy.p0 = bottom, sy.p1 = top;
+  ValueAxisLeft(c, sy, left, right);
+  const double slot = (right - left) / static_cast<double>(std::max<size_t>(1, categories.size()));
+  CategoryAxisBelow(c, categories, left, slot, bottom);
+  LeftAxisTitle(c, s.y_label.empty() ? vc.label : s.y_label, kPad + 8, top, bottom);
+  c.Text((left + right) / 2, bottom + 38, AxisTitle(s.x_label, t.columns()[r.x]), "middle", kFont, kNhsDarkGrey);
+  auto xi = [&](size_t i) { return left + slot * (static_cast<double>(i) + 0.5); };
+  for (size_t g = 0; g < names.size(); ++g) {
+    const char* colour = kPalette[g % kPalette.size()];
+    // The band: upper edge left to right, then lower edge back, over each unbroken run of points.
+    std::vector<std::pair<double, double>> upper, lower;
+    auto flush = [&] {
+      if (upper.size() >= 2) {
+        std::string poly;
+        for (const auto& [x, y] : upper) poly += Px(x) + "," + Px(y) + " ";
+        for (auto it = lower.rbegin(); it != lower.rend(); ++it) poly += Px(it->first) + "," + Px(it->second) + " ";
+        c.body += fmt::format("<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.22\" stroke=\"none\"/>\n", poly, colour);
+      }
+      upper.clear(), lower.clear();
+    };
+    for (size_t i = 0; i < categories.size(); ++i) {
+      const Point& p = pts[g][i];
+      if (p.lo.ok() && p.hi.ok()) {
+        upper.emplace_back(xi(i), sy.At(p.hi.v));
+        lower.emplace_back(xi(i), sy.At(p.lo.v));
+      } else {
+        flush();
+      }
+    }
+    flush();
+    std::vector<std::pair<double, double>> line;
+    for (size_t i = 0; i <= categories.size(); ++i) {
+      const Value v = i < categories.size() ? pts[g][i].mid : Value{};
+      if (v.ok()) {
+        line.emplace_back(xi(i), sy.At(v.v));
+      } else {
+        c.Polyline(line, colour, 2);
+        line.clear();
+      }
+    }
+    for (size_t i = 0; i < categories.size(); ++i) {
+      const Point& p = pts[g][i];
+      if (!p.mid.ok()) continue;
+      std::string tip = (names.size() > 1 ? names[g] + ", " : std::string()) + categories[i] + ": " + FormatAs(vc, p.mid.v);
+      if (p.lo.ok() && p.hi.ok()) tip += " (" + FormatAs(vc, p.lo.v) + " to " + FormatAs(vc, p.hi.v) + ")";
+      c.Mark(LegendItem::kCircle, xi(i), sy.At(p.mid.v), 3, colour, false, tip);
+    }
+  }
+  d.height = bottom + 44 + kPad;
+  d.summary = fmt::format("Fan chart of {} series over {} points", names.size(), categories.size());
+  if (!categories.empty()) d.summary += " (" + categories.front() + " to " + categories.back() + ")";
+  d.summary += ".";
+  for (size_t g = 0; g < names.size() && g < 12; ++g) {
+    std::optional<size_t> first, last;
+    for (size_t i = 0; i < categories.size(); ++i)
+      if (pts[g][i].mid.ok()) {
+        if (!first) first = i;
+        last = i;
+      }
+    if (!first) continue;
+    const Point& a = pts[g][*first];
+    const Point& b = pts[g][*last];
+    d.summary += fmt::format(" {}: {} in {}, {} in {}", names[g], FormatAs(vc, a.mid.v), categories[*first],
+                             FormatAs(vc, b.mid.v), categories[*last]);
+    if (b.lo.ok() && b.hi.ok())
+      d.summary += fmt::format(" ({} to {})", FormatAs(vc, b.lo.v), FormatAs(vc, b.hi.v));
+    d.summary += ".";
+  }
+  d.summary += tally.Sentence();
+  return d;
+}
+
+// ---------- waterfall ----------
+
+Result<Drawing> DrawWaterfall(const Table& t, const ChartSpec& s, const Resolved& r) {
+  Drawing d;
+  Canvas& c = d.canvas;
+  const auto rows = DrawnRows(t, r);
+  const Column& col = t.columns()[r.y[0]];
+  Tally tally;
+  std::vector<double> vals{0.0};
+  std::vector<Value> v(rows.size());
+  double running = 0, value_w = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    v[i] = ValueOf(t.rows()[rows[i]][r.y[0]]);
+    tally.Add(v[i]);
+    if (!v[i].ok()) continue;
+    value_w = std::max(value_w, TextWidth(FormatAs(col, v[i].v), 11));
+    if (i == 0 || i + 1 == rows.size()) {
+      running = v[i].v;
+    } else {
+      running += v[i].v;
+    }
+    vals.push_back(running);
+  }
+  const auto lay = LayoutCategories(t, r, rows, value_w + 8);
+  double top = Header(c, s, {});
+  std::vector<LegendItem> legend = {{"Level", kNhsDarkBlue, LegendItem::kSwatch},
+                                    {"Increase", kNhsPink, LegendItem::kSwatch},
+                                    {"Decrease", kNhsDarkGreen, LegendItem::kSwatch}};
+  top = c.Legend(legend, kPad, top + 10, kWidth - kPad) + 4;
+  CategoryTitle(c, AxisTitle(s.x_label, t.columns()[r.x]), top);
+  top += 16;
+  const double bar_h = 20, band = bar_h + 8;
+  const double bottom = top + band * static_cast<double>(rows.size());
+  Scale sc = ScaleFor(vals, true, &col);
+  sc.p0 = lay.left, sc.p1 = lay.right;
+  ValueAxisBelow(c, sc, top, bottom);
+  running = 0;
+  double prev_x = NAN;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double y = top + band * static_cast<double>(i) + 4;
+    const std::string full = Label(t, r.x, t.rows()[rows[i]][r.x]);
+    c.Text(lay.left - 10, y + bar_h / 2 + 4, Truncate(full, lay.label_width), "end");
+    if (!v[i].ok()) {
+      if (v[i].state == State::kRedacted)
+        c.Text(lay.left + 4, y + bar_h / 2 + 3, "redacted", "start", 10, kNhsDarkGrey, "font-style=\"italic\"");
+      continue;
+    }
+    const bool level = i == 0 || i + 1 == rows.size();
+    const double from = level ? 0.0 : running;
+    const double to = level ? v[i].v : running + v[i].v;
+    running = to;
+    const double x0 = sc.At(from), x1 = sc.At(to);
+    const char* fill = level ? kNhsDarkBlue : v[i].v >= 0 ? kNhsPink : kNhsDarkGreen;
+    std::string text = FormatAs(col, v[i].v);
+    if (!level && v[i].v >= 0) text.insert(text.begin(), '+');
+    c.BarMark(std::min(x0, x1), y, std::max(1.0, std::fabs(x1 - x0)), bar_h - 2, fill, full + ": " + text);
+    c.Text(std::max(x0, x1) + 4, y + bar_h / 2 + 3, text, "start", 11, kNhsDarkGrey);
+    if (std::isfinite(prev_x)) c.Line(prev_x, y - 8, prev_x, y, kNhsMidGrey, 1, "2 2");
+    prev_x = x1;
+  }
+  d.height = bottom + 30 + kPad;
+  d.summary = fmt::format("Waterfall of {} steps", rows.size());
+  if (rows.size() >= 2 && v.front().ok() && v.back().ok())
+    d.summary += fmt::format(" from {} ({}) to {} ({})", Label(t, r.x, t.rows()[rows.front()][r.x]),
+                             FormatAs(col, v.front().v), Label(t, r.x, t.rows()[rows.back()][r.x]),
+                             FormatAs(col, v.back().v));
+  d.summary += ".";
+  for (size_t i = 1; i + 1 < rows.size() && i < 16; ++i)
+    if (v[i].ok())
+      d.summary += fmt::format(" {}: {}{}.", Label(t, r.x, t.rows()[rows[i]][r.x]), v[i].v >= 0 ? "+" : "", FormatAs(col, v[i].v));
+  d.summary += tally.Sentence();
+  return d;
+}
+
 }  // namespace
 
 std::string XmlEscape(std::string_view text) {
@@ -1217,6 +1416,8 @@ Result<std::string> RenderChartSvg(const Table& table, const ChartSpec& spec, co
     case ChartKind::kFunnel: drawing = DrawFunnel(table, spec, *resolved); break;
     case ChartKind::kSpc: drawing = DrawSpc(table, spec, *resolved); break;
     case ChartKind::kLine: drawing = DrawLine(table, spec, *resolved); break;
+    case ChartKind::kFan: drawing = DrawFan(table, spec, *resolved); break;
+    case ChartKind::kWaterfall: drawing = DrawWaterfall(table, spec, *resolved); break;
   }
   if (!drawing.ok()) return drawing.status();
   const Drawing& d = *drawing;

@@ -415,4 +415,87 @@ TEST_F(Pipeline, DriftFlagsAPlantedShiftAndRecalibrationRestoresCalibration) {
   EXPECT_NE(after.find("calibration slope 1.000"), std::string::npos) << after;
 }
 
+// ---- Forecasting (issue 5): the CLI end to end on the synthetic ICB ----
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const fs::path kScenarios = fs::path(ICB_TEST_DATA_DIR) / ".." / ".." / "data" / "forecast" / "scenarios";
+
+TEST_F(Pipeline, ForecastIsIdenticalOnOneAndTwoThreads) {
+  const std::string d = dir.string();
+  const std::string common = "forecast " + d + "/dataset --scenario " + (kScenarios / "nhp_like.json").string() +
+                             " --runs 40 --horizon 2030 --no-progress --quiet --disclosure none --format csv --out ";
+  ASSERT_EQ(RunIcb("--threads 1 " + common + d + "/fc1"), 0);
+  ASSERT_EQ(RunIcb("--threads 2 " + common + d + "/fc2"), 0);
+  for (const char* f : {"summary.csv", "trajectory.csv", "waterfall.csv", "cost.csv", "capacity.csv"}) {
+    const std::string a = ReadText(dir / "fc1" / f);
+    EXPECT_FALSE(a.empty()) << f;
+    EXPECT_EQ(a, ReadText(dir / "fc2" / f)) << f;
+  }
+}
+
+TEST_F(Pipeline, ForecastShiftsAvoidedHospitalActivityIntoCommunityWithItsCost) {
+  const std::string d = dir.string();
+  ASSERT_EQ(RunIcb("forecast " + d + "/dataset --scenario " + (kScenarios / "hospital_to_community.json").string() +
+                   " --compare " + (kScenarios / "nhp_like.json").string() +
+                   " --runs 60 --horizon 2030 --no-progress --quiet --disclosure none --format all --out " + d + "/fc_shift"),
+            0);
+  // Where the avoided activity went: every re-homing mitigator lands units, with a cost, somewhere named.
+  const auto shift = ReadCsv(dir / "fc_shift" / "shift.csv");
+  ASSERT_FALSE(shift.empty());
+  double community_received = 0, community_cost = 0;
+  for (const auto& r : shift)
+    if (r.at("to") == "Community service contacts") {
+      community_received += std::stod(r.at("received"));
+      community_cost += std::stod(r.at("received_cost"));
+    }
+  EXPECT_GT(community_received, 0);
+  EXPECT_GT(community_cost, 0);
+  // The comparison (nhp_like minus the shift scenario): without the shift there are more emergency
+  // admissions and fewer community contacts.
+  std::map<std::string, double> diff;
+  for (const auto& r : ReadCsv(dir / "fc_shift" / "comparison.csv")) diff[r.at("type")] = std::stod(r.at("difference"));
+  EXPECT_GT(diff["Non-elective admissions"], 0);
+  EXPECT_LT(diff["Community service contacts"], 0);
+  // Charts people read: fan charts, waterfalls and cost by segment, as SVG in the HTML report.
+  for (const char* c : {"fan_non_elective.svg", "waterfall_non_elective.svg", "cost_by_segment.svg", "fan_cost.svg"})
+    EXPECT_TRUE(fs::exists(dir / "fc_shift" / "charts" / c)) << c;
+}
+
+TEST_F(Pipeline, ForecastOutputsPassDisclosureControl) {
+  const std::string d = dir.string();
+  ASSERT_EQ(RunIcb("forecast " + d + "/dataset --scenario " + (kScenarios / "baseline.json").string() +
+                   " --runs 20 --horizon 2028 --no-progress --quiet --format json --out " + d + "/fc_disc"),
+            0);
+  const auto j = ReadJson(dir / "fc_disc" / "report.json");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_NE(j.dump().find("standard"), std::string::npos);  // the policy applied is recorded
+  // How rates were estimated is shown for the ICB only, not for places (small numbers).
+  ASSERT_TRUE(j.at("metadata").contains("Mortality, males"));
+  EXPECT_NE(j.at("metadata").at("Mortality, males").get<std::string>().find("SMR"), std::string::npos);
+  EXPECT_EQ(j.dump().find("Bolton: SMR"), std::string::npos);
+}
+
+TEST_F(Pipeline, ForecastPreventionLeverShrinksTheLongTermConditionsSegment) {
+  const std::string d = dir.string();
+  for (const char* name : {"nhp_like", "prevention"})
+    ASSERT_EQ(RunIcb("forecast " + d + "/dataset --scenario " + (kScenarios / (std::string(name) + ".json")).string() +
+                     " --runs 30 --horizon 2032 --no-progress --quiet --disclosure none --format csv --out " + d +
+                     "/fc_" + name),
+              0);
+  auto ltc_cost = [&](const char* name) {
+    for (const auto& r : ReadCsv(dir / ("fc_" + std::string(name)) / "cost_by_segment.csv"))
+      if (r.at("group") == "Long-term conditions") return std::stod(r.at("mean"));
+    return -1.0;
+  };
+  // Fewer healthy -> long-term-conditions transitions after the lag: the segment costs less at the horizon.
+  EXPECT_GT(ltc_cost("nhp_like"), 0);
+  EXPECT_LT(ltc_cost("prevention"), ltc_cost("nhp_like"));
+}
+
 }  // namespace

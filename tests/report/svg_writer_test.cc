@@ -271,6 +271,42 @@ TEST(RenderChartSvg, LineChartFromWideAndLongTables) {
   EXPECT_NE(dup.status().message().find("two rows"), std::string::npos);
 }
 
+TEST(RenderChartSvg, FanChartShadesTheBandAndDescribesTheHorizon) {
+  Table t("traj", "Emergency admissions");
+  t.AddText("year", "Year").AddDecimal("p50", "Median", 0).AddDecimal("p10", "P10", 0).AddDecimal("p90", "P90", 0);
+  t.AddRow({std::string("2024/25"), 1000.0, 1000.0, 1000.0});
+  t.AddRow({std::string("2025/26"), 1040.0, 1010.0, 1070.0});
+  t.AddRow({std::string("2026/27"), 1080.0, 1020.0, 1150.0});
+  ChartSpec s = Spec(ChartKind::kFan, "traj", "year", {"p50"});
+  s.lower = "p10";
+  s.upper = "p90";
+  const std::string svg = Svg(t, s);
+  EXPECT_EQ(CheckMarkup(svg), "");
+  EXPECT_EQ(CountOf(svg, kMark), 3u);
+  EXPECT_EQ(CountOf(svg, "<polygon points="), 1u);  // one shaded band
+  EXPECT_NE(Desc(svg).find("Median: 1,000 in 2024/25, 1,080 in 2026/27 (1,020 to 1,150)."), std::string::npos)
+      << Desc(svg);
+  s.upper.clear();
+  EXPECT_NE(RenderChartSvg(t, s).status().message().find("needs lower and upper"), std::string::npos);
+}
+
+TEST(RenderChartSvg, WaterfallRunsFromTheStartLevelToTheEndLevel) {
+  Table t("wf", "Change in emergency admissions");
+  t.AddText("step", "Step").AddDecimal("units", "Spells", 0);
+  t.AddRow({std::string("Baseline"), 1000.0});
+  t.AddRow({std::string("Demography"), 120.0});
+  t.AddRow({std::string("Avoided"), -70.0});
+  t.AddRow({std::string("Horizon"), 1050.0});
+  const std::string svg = Svg(t, Spec(ChartKind::kWaterfall, "wf", "step", {"units"}));
+  EXPECT_EQ(CheckMarkup(svg), "");
+  EXPECT_EQ(CountOf(svg, kMark), 4u);
+  const std::string desc = Desc(svg);
+  EXPECT_NE(desc.find("Waterfall of 4 steps from Baseline (1,000) to Horizon (1,050). Demography: +120. Avoided: -70."),
+            std::string::npos)
+      << desc;
+  EXPECT_NE(svg.find("fill=\"#006747\"><title>Avoided: -70"), std::string::npos);  // a decrease is green
+}
+
 TEST(RenderChartSvg, ManyCategoryLabelsAreThinned) {
   Table t("months", "Monthly");
   t.AddText("month", "Month").AddInteger("n", "N");
