@@ -323,8 +323,18 @@ Status Prepare(const ActivityTable& t, const DemandContext& ctx, const Scenario&
       }
       for (size_t c = 0; c < cells; ++c) {
         const int q = map[p.cell_place[c]];
-        const double b = g0.at(q, p.cell_sex[c], p.cell_age[c]);
-        f[Sz(k)][c] = b > 0 ? gk.at(q, p.cell_sex[c], p.cell_age[c]) / b : 1.0;
+        // The ratio over the five single years of age centred on the row's (kDemographyWindow): one
+        // place's counts at a single year of age are small, and a ratio of small counts is noisy and
+        // biased upwards once weighted by activity (docs/reference/forecast-demand.md).
+        const int age = p.cell_age[c];
+        const int lo = std::max(0, std::min(age - kDemographyWindow, kMaxAge - 2 * kDemographyWindow));
+        const int hi = std::min(kMaxAge, lo + 2 * kDemographyWindow);
+        double b = 0, n = 0;
+        for (int a = lo; a <= hi; ++a) {
+          b += g0.at(q, p.cell_sex[c], a);
+          n += gk.at(q, p.cell_sex[c], a);
+        }
+        f[Sz(k)][c] = b > 0 ? n / b : 1.0;
       }
     }
     p.demo.push_back(std::move(f));

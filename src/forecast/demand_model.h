@@ -28,6 +28,10 @@
 
 namespace icb::forecast {
 
+// Demographic growth of a row is the projection's ratio for its place and sex over the single years of
+// age within this many years of its own (clipped at 0 and 100+): five single years in all.
+inline constexpr int kDemographyWindow = 2;
+
 enum class Measure : uint8_t { kUnits = 0, kBedDays = 1, kCostPence = 2 };
 inline constexpr int kMeasureCount = 3;
 

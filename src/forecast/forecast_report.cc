@@ -240,8 +240,14 @@ report::Report BuildForecastReport(const ForecastResult& r, const PreparedForeca
         .AddDecimal("per_head_p10", "Cost per head, P10 (GBP)", 0)
         .AddDecimal("per_head_p90", "Cost per head, P90 (GBP)", 0)
         .AddDecimal("allocation_per_head", "Allocation per head (GBP)", 0)
+        .AddDecimal("gap_per_head", "Cost minus allocation per head, mean (GBP)", 0)
         .AddDecimal("population_mean", "Population (mean)", 0);
     const double growth = s.cost.allocation_growth.Central();
+    // Without an allocation in the scenario, the baseline year's cost per head stands in for it, so
+    // the table shows the gap that opens when demand and prices outgrow the allocation's growth.
+    const bool stated = s.cost.allocation_pence_per_head > 0;
+    const double pop0 = r.population.empty() ? 0.0 : r.population[0];
+    const double allocation0 = stated ? s.cost.allocation_pence_per_head : pop0 > 0 ? RunCost(r, 0, 0) / pop0 : 0.0;
     for (int y = 0; y < years; ++y) {
       const Spread c = SpreadOf(r.runs, [&](int run) { return RunCost(r, run, y); });
       const Spread ph = SpreadOf(r.runs, [&](int run) {
@@ -254,16 +260,18 @@ report::Report BuildForecastReport(const ForecastResult& r, const PreparedForeca
       row.push_back(ph.mean / kPencePerPound);
       row.push_back(ph.p10 / kPencePerPound);
       row.push_back(ph.p90 / kPencePerPound);
-      if (s.cost.allocation_pence_per_head > 0)
-        row.push_back(s.cost.allocation_pence_per_head * std::pow(1.0 + growth, y) / kPencePerPound);
-      else
-        row.push_back(Cell{});
+      const double allocation = allocation0 * std::pow(1.0 + growth, y);
+      row.push_back(allocation / kPencePerPound);
+      row.push_back((ph.mean - allocation) / kPencePerPound);
       row.push_back(pop.mean);
       t.AddRow(std::move(row));
     }
     t.footnotes().push_back(
         "Cost = activity x unit cost (the dataset's own NCC-based costs; defaults for new settings in "
         "data/forecast/default_unit_costs.csv) x (1 + inflation)^years x (1 - efficiency)^years.");
+    t.footnotes().push_back(stated ? "Allocation per head: the scenario's, grown by its central allocation growth."
+                                   : "Allocation per head: the scenario gives none, so the baseline year's cost per "
+                                     "head stands in for it, grown by the scenario's central allocation growth.");
     rep.tables.push_back(std::move(t));
     ChartSpec fan = Fan("fan_cost", "Total cost (GBP m): median with the P10 to P90 band", "Total cost by year", "cost", "");
     rep.charts.push_back(fan);

@@ -73,7 +73,19 @@ PopulationProjection Projection() {
   return p;
 }
 
-double Ratio(int place, int age, int k) { return place == 0 ? (age >= 65 ? 1.0 + 0.02 * k : 1.0) : 1.0 - 0.01 * k; }
+// The projection's ratio for a row: population in year k over the baseline's, for the place and sex,
+// summed over the five single years of age centred on the row's (kDemographyWindow; at the ends of the
+// age range the five nearest years).
+double Ratio(int place, int age, int k) {
+  const PopulationProjection p = Projection();
+  const int lo = std::max(0, std::min(age - 2, kMaxAge - 4));
+  double num = 0, den = 0;
+  for (int a = lo; a <= lo + 4; ++a) {
+    num += p.years[static_cast<size_t>(k)].at(place, 0, a);
+    den += p.years[0].at(place, 0, a);
+  }
+  return num / den;
+}
 
 ForecastResult Forecast(const ActivityTable& t, const DemandContext& c, const Scenario& s, RunOptions o = {}) {
   auto r = RunForecast(t, c, s, o);

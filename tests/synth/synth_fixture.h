@@ -93,13 +93,18 @@ inline const Fixture& SharedFixture() {
     namespace fs = std::filesystem;
     const fs::path exe = fs::read_symlink("/proc/self/exe");
     const auto stamp = fs::last_write_time(exe).time_since_epoch().count();
-    const std::string key = "synth_fixture_" + std::to_string(stamp);
+    // One fixture per test binary (several binaries share this folder and ctest runs them at once:
+    // a binary only ever removes its own earlier fixtures, never another binary's).
+    const std::string prefix = "synth_fixture_" + exe.filename().string() + "_";
+    const std::string key = prefix + std::to_string(stamp);
     const fs::path base = exe.parent_path();
     const fs::path dir = base / key;
-    for (const auto& e : fs::directory_iterator(base)) {  // remove fixtures of earlier builds
+    for (const auto& e : fs::directory_iterator(base)) {  // remove this binary's fixtures of earlier builds
       const std::string name = e.path().filename().string();
-      if (name.rfind("synth_fixture_", 0) == 0 && name != key && name.find(".tmp") == std::string::npos)
-        fs::remove_all(e.path());
+      if (name.rfind(prefix, 0) == 0 && name != key && name.find(".tmp") == std::string::npos) {
+        std::error_code ec;
+        fs::remove_all(e.path(), ec);  // another process of this binary may be removing it too
+      }
     }
     if (!fs::exists(dir / "done")) {
       const fs::path tmp = base / (key + ".tmp" + std::to_string(::getpid()));
