@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <fmt/format.h>
 
 #include "context/person_scores.h"
@@ -23,25 +22,44 @@ constexpr double kPencePerPound = 100.0;
 // decimals (rates, ratios) are left as they are.
 std::string RoundCountsInText(const std::string& text) {
   // A whole number: not part of a decimal, a year range ("2021/22"), a file name or a code.
-  static const std::regex number(R"((^|[^0-9.,/_A-Za-z-])(\d{1,3}(?:,\d{3})+|\d{2,})(?![0-9.,]*\d|/))");
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto joins = [&](char c) {  // characters that make a number part of a longer token
+    return digit(c) || c == '.' || c == ',' || c == '/' || c == '_' || c == '-' ||
+           (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  };
   std::string out;
-  auto begin = std::sregex_iterator(text.begin(), text.end(), number);
-  size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    const size_t start = static_cast<size_t>(m.position(2));
-    std::string digits = m.str(2);
-    std::erase(digits, ',');
-    const long long v = std::stoll(digits);
-    out += text.substr(last, start - last);
-    const std::string plain = std::to_string(5 * ((v + 2) / 5));
-    for (size_t i = 0; i < plain.size(); ++i) {
-      if (i > 0 && (plain.size() - i) % 3 == 0) out.push_back(',');
-      out.push_back(plain[i]);
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!digit(text[i]) || (i > 0 && joins(text[i - 1]))) {
+      out.push_back(text[i++]);
+      continue;
     }
-    last = start + static_cast<size_t>(m.length(2));
+    size_t j = i;
+    while (j < text.size() && (digit(text[j]) || text[j] == ',' || text[j] == '.')) ++j;
+    size_t end = j;
+    while (end > i && (text[end - 1] == ',' || text[end - 1] == '.')) --end;  // trailing punctuation
+    const std::string token = text.substr(i, end - i);
+    std::string digits;
+    bool whole = end == j || !digit(text[j]);
+    for (size_t k = 0; k < token.size(); ++k) {
+      if (token[k] == '.') whole = false;
+      if (token[k] == ',' && (token.size() - k - 1) % 4 != 3) whole = false;  // "12,345" grouping only
+      if (digit(token[k])) digits.push_back(token[k]);
+    }
+    if (end < text.size() && (text[end] == '/' || (joins(text[end]) && text[end] != ',' && text[end] != '.')))
+      whole = false;
+    if (!whole || digits.size() < 2) {
+      out += text.substr(i, end - i);
+      i = end;
+      continue;
+    }
+    const std::string plain = std::to_string(5 * ((std::stoll(digits) + 2) / 5));
+    for (size_t k = 0; k < plain.size(); ++k) {
+      if (k > 0 && (plain.size() - k) % 3 == 0) out.push_back(',');
+      out.push_back(plain[k]);
+    }
+    i = end;
   }
-  out += text.substr(last);
   return out;
 }
 
