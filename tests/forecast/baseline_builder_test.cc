@@ -17,23 +17,13 @@
 #include "data/dataset_builder.h"
 #include "forecast/baseline_builder.h"
 #include "forecast/segment_transitions.h"
+#include "tests/forecast/forecast_test_util.h"
 #include "ingest/contract_reader.h"
 #include "tests/context/tiny_dataset.h"
 #include "tests/synth/synth_fixture.h"
 
 namespace icb::forecast {
 namespace {
-
-int32_t D(int y, int m, int d) { return Date::FromCivil(y, m, d).days(); }
-
-const ScoringConfig& Config() {
-  static const ScoringConfig c = [] {
-    auto r = LoadDefaultScoringConfig();
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return std::move(r).value();
-  }();
-  return c;
-}
 
 // Four people, FY 2023/24. p0: man born June 1950 (72 on 1 April 2023, 73 from 1 June), Bolton
 // (IMD quintile 1), hypertension (segment 4). p1: woman born January 1940 (83), Bury (quintile 5),

@@ -11,20 +11,10 @@
 #include "data/dataset_builder.h"
 #include "forecast/baseline_builder.h"
 #include "forecast/segment_transitions.h"
+#include "tests/forecast/forecast_test_util.h"
 
 namespace icb::forecast {
 namespace {
-
-int32_t D(int y, int m, int d) { return Date::FromCivil(y, m, d).days(); }
-
-const ScoringConfig& Config() {
-  static const ScoringConfig c = [] {
-    auto r = LoadDefaultScoringConfig();
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return std::move(r).value();
-  }();
-  return c;
-}
 
 // Six people over 1 April 2021, 2022 and 2023 (two year pairs). Men aged about 40 (band 18-44):
 // a healthy throughout; b hypertension from Oct 2021 (healthy -> LTC, then LTC -> LTC); c
