@@ -4,8 +4,10 @@
 # profile, segmentation and scores, indicators with inequalities, and provider benchmarks, each as
 # tables, CSV, JSON, XLSX and an HTML report with charts; then train the emergency-admission risk
 # model, evaluate it against the planted truth and make one practice's case-finding list; then forecast
-# demand, capacity and cost to the horizon under an NHP-like scenario and a hospital-to-community shift. Everything
-# lands in ./out (override with OUT=...; size with PERSONS=...).
+# demand, capacity and cost to the horizon under an NHP-like scenario and a hospital-to-community shift; then build
+# the web dashboard, add four users (analyst, clinician, finance, admin) with fresh passwords and start
+# `icb serve` on it, printing the address and a login (Ctrl-C stops it). Everything lands in ./out (override with
+# OUT=...; size with PERSONS=...; the dashboard's port with PORT=..., default 8080; NO_SERVE=1 skips the server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -38,3 +40,35 @@ echo "Done. Reports (open report.html in each; CSV, report.json, report.xlsx bes
 echo "  $OUT/profile  $OUT/segments  $OUT/indicators  $OUT/providers  $OUT/risk  $OUT/forecast"
 echo "Risk model card: $OUT/ea-model.json; case-finding list: $OUT/casefind-$PRACTICE.csv (logged in $OUT/dataset/audit.jsonl)"
 echo "Dataset: $OUT/dataset"
+
+[[ "${NO_SERVE:-0}" == "1" ]] && exit 0
+
+# The dashboard: the web front end (TypeScript + ECharts, built with Vite from npm), four users with fresh
+# passwords in $OUT/logins.txt (mode 0600), then the server.
+(cd web && if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+   npm ci --no-audit --no-fund --loglevel=error; fi && npm run build --silent > /dev/null)
+STATE="$OUT/server-state"
+mkdir -p "$STATE" && chmod 700 "$STATE"
+LOGINS="$OUT/logins.txt"
+(umask 077; : > "$LOGINS")
+for ROLE in analyst clinician finance admin; do
+  PASSWORD=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+  EXTRA=()
+  [[ $ROLE == clinician ]] && EXTRA=(--practice "$PRACTICE")
+  printf '%s\n' "$PASSWORD" | "$ICB" users add "$ROLE" --role "$ROLE" "${EXTRA[@]}" --password-stdin \
+    --store "sqlite:$STATE/app.db" > /dev/null
+  echo "$ROLE $PASSWORD" >> "$LOGINS"
+done
+PORT="${PORT:-8080}"
+"$ICB" serve "$OUT/dataset" --model "$OUT/ea-model.json" --state "$STATE" --port "$PORT" &
+SERVER=$!
+trap 'kill $SERVER 2> /dev/null; wait $SERVER 2> /dev/null; exit 0' INT TERM
+until curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null 2>&1; do
+  kill -0 $SERVER 2> /dev/null || { echo "icb serve did not start (is port $PORT free? try PORT=8081)" >&2; exit 1; }
+  sleep 0.5
+done
+echo
+echo "Dashboard running: http://127.0.0.1:$PORT/"
+echo "Log in as: analyst / $(awk '$1 == "analyst" {print $2}' "$LOGINS")"
+echo "Other logins (clinician for practice $PRACTICE, finance, admin): $LOGINS. Ctrl-C stops the server."
+wait $SERVER

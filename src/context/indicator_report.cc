@@ -45,6 +45,30 @@ void AppendValueCells(std::vector<Cell>& row, const IndicatorCell& c, bool with_
   row.push_back(Text(c.estimate.note));
 }
 
+report::RestateAs RestateOf(IndicatorMethod m) {
+  switch (m) {
+    case IndicatorMethod::kProportion:
+    case IndicatorMethod::kCount: return report::RestateAs::kProportion;
+    case IndicatorMethod::kCrudeRate: return report::RestateAs::kCrudeRate;
+    case IndicatorMethod::kIsr: return report::RestateAs::kRatioToExpected;
+    case IndicatorMethod::kDsr: return report::RestateAs::kRatio;
+    default: return report::RestateAs::kAsComputed;
+  }
+}
+
+// Appends `row` (label cells then AppendValueCells) to `t`, with the cell keys of its numerator and
+// denominator when the results carry record keys, and how the server restates its values.
+void AddValueRow(report::Table& t, std::vector<Cell> row, const IndicatorDef& d, const IndicatorCell& c,
+                 const IndicatorResults& res) {
+  t.AddRow(std::move(row));
+  const size_t r = t.row_count() - 1;
+  if (res.has_record_keys) {
+    t.SetCellKey(r, *t.ColumnIndex("numerator"), c.numerator_key);
+    t.SetCellKey(r, *t.ColumnIndex("denominator"), c.denominator_key);
+  }
+  t.SetRowStatistic(r, {RestateOf(d.method), d.multiplier, res.query.confidence});
+}
+
 std::string BreakdownsText(uint32_t mask) {
   if (mask == kAllBreakdowns) return "every";
   std::string s;
@@ -95,7 +119,7 @@ report::Report BuildIndicatorReport(const IndicatorResults& res, const std::stri
   for (const auto& ind : res.indicators) {
     std::vector<Cell> row = {Text(ind.def.id), Text(ind.def.title)};
     AppendValueCells(row, ind.cells[0], any_isr);
-    ov.AddRow(std::move(row));
+    AddValueRow(ov, std::move(row), ind.def, ind.cells[0], res);
   }
   ov.footnotes().push_back("Person-time and events count only days on which the person was registered with a practice; " +
                            std::to_string(res.events_unregistered) + " events in the period fell outside registration.");
@@ -115,7 +139,7 @@ report::Report BuildIndicatorReport(const IndicatorResults& res, const std::stri
       for (size_t g = 0; g < lay.group_count(bi); ++g) {
         std::vector<Cell> row = {Text(lay.label(bi, g))};
         AppendValueCells(row, ind.cells[lay.offset(bi) + g], isr);
-        t.AddRow(std::move(row));
+        AddValueRow(t, std::move(row), ind.def, ind.cells[lay.offset(bi) + g], res);
       }
       t.footnotes().push_back(ind.def.definition);
       if (b == Breakdown::kImdDecile) {
@@ -159,7 +183,11 @@ report::Report BuildIndicatorReport(const IndicatorResults& res, const std::stri
     for (const auto& ind : res.indicators) {
       if (dec == SIZE_MAX || !ind.Allows(Breakdown::kImdDecile)) continue;
       int64_t num = 0;
-      for (size_t g = 0; g < 10; ++g) num += ind.cells[lay.offset(dec) + g].numerator;
+      uint32_t num_key = 0;
+      for (size_t g = 0; g < 10; ++g) {
+        num += ind.cells[lay.offset(dec) + g].numerator;
+        num_key += ind.cells[lay.offset(dec) + g].numerator_key;
+      }
       std::vector<Cell> row = {Text(ind.def.id), Text(ind.def.title), Cell(num)};
       const auto& s = ind.sii.result;
       const bool ok = ind.sii.computed;
@@ -176,6 +204,9 @@ report::Report BuildIndicatorReport(const IndicatorResults& res, const std::stri
       row.push_back(Text(ok ? s.method : ""));
       row.push_back(Text(ok ? "" : ind.sii.note));
       t.AddRow(std::move(row));
+      if (res.has_record_keys) t.SetCellKey(t.row_count() - 1, 2, num_key);
+      // The SII is a slope fitted to the deciles' values, not a function of the pooled numerator.
+      t.SetRowStatistic(t.row_count() - 1, {report::RestateAs::kAsComputed, 1, levels});
     }
     t.footnotes().push_back(
         "SII: the modelled gap between the most and least deprived ends of the IMD scale (Low & Low 2004), in the "
@@ -223,7 +254,7 @@ Result<report::Report> BuildCore20Plus5Report(const IndicatorResults& res, const
       auto add = [&](size_t bi, size_t g, const std::string& label) {
         std::vector<Cell> row = {Text(item.area), Text(ind.def.title), Text(label)};
         AppendValueCells(row, ind.cells[lay.offset(bi) + g], false);
-        t.AddRow(std::move(row));
+        AddValueRow(t, std::move(row), ind.def, ind.cells[lay.offset(bi) + g], res);
       };
       add(c20, 0, "Core20 (IMD deciles 1-2)");
       add(c20, 1, "Rest (IMD deciles 3-10)");

@@ -82,15 +82,21 @@ struct Layouts {
   size_t slots = 0;
   size_t mean_slots = 0;
   std::vector<size_t> mean_base;  // first sumsq slot of each mean indicator (SIZE_MAX: none)
+  size_t key_slots = 0;            // indicators x cells when record keys are given, else 0
+  size_t cells = 0;
 };
 
 // One worker's sums.
 struct Acc {
   std::vector<int64_t> num, den, extra;
   std::vector<__int128> sumsq;
+  std::vector<uint32_t> num_key, den_key;  // [indicator * cells + cell]; wrap modulo 2^32
   int64_t events_unregistered = 0;
-  Acc(const Layouts& l) : num(l.slots), den(l.slots), extra(l.slots), sumsq(l.mean_slots) {}
+  Acc(const Layouts& l)
+      : num(l.slots), den(l.slots), extra(l.slots), sumsq(l.mean_slots), num_key(l.key_slots), den_key(l.key_slots) {}
   void Add(const Acc& o) {
+    for (size_t i = 0; i < num_key.size(); ++i) num_key[i] += o.num_key[i];
+    for (size_t i = 0; i < den_key.size(); ++i) den_key[i] += o.den_key[i];
     for (size_t i = 0; i < num.size(); ++i) num[i] += o.num[i];
     for (size_t i = 0; i < den.size(); ++i) den[i] += o.den[i];
     for (size_t i = 0; i < extra.size(); ++i) extra[i] += o.extra[i];
@@ -109,6 +115,7 @@ struct Frame {
   std::vector<size_t> py_ind, event_ind, death_ind, pop_ind;  // indicators by term kind
   std::vector<std::vector<uint8_t>> codelist_match;           // [codelist][codes id]
   std::vector<uint8_t> gp_not_attended, op_not_attended;      // by attrs id
+  const std::vector<uint32_t>* record_keys = nullptr;
 };
 
 bool Flag(const std::vector<uint8_t>& flags, uint32_t id) { return id < flags.size() && flags[id] != 0; }
@@ -159,6 +166,12 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
       const size_t strata = static_cast<size_t>(f.lay.strata[k]);
       for (size_t c = 0; c < nc; ++c) v[base + cs[c] * strata + static_cast<size_t>(stratum)] += x;
     };
+    // Record keys: the person's key once per counted unit, into each of its cells.
+    const uint32_t record_key = f.record_keys ? (*f.record_keys)[i] : 0;
+    auto add_key = [&](std::vector<uint32_t>& v, size_t k, const size_t* cs, size_t nc) {
+      if (!f.record_keys) return;
+      for (size_t c = 0; c < nc; ++c) v[k * f.lay.cells + cs[c]] += record_key;
+    };
 
     // Registered person-time, split at each birthday.
     if (!f.py_ind.empty()) {
@@ -180,6 +193,7 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
           const IndicatorFilter& df = f.defs[k]->denominator_filter;
           if (!df.AgeOk(sp.age) || !df.SexOk(sex_code)) continue;
           add(a.den, k, cells.data(), nc, StratumOf(f.defs[k]->method, sp.age, sex), sp.days);
+          add_key(a.den_key, k, cells.data(), nc);
         }
       }
     }
@@ -212,6 +226,7 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
         if (nf.codelist >= 0 && !Flag(f.codelist_match[static_cast<size_t>(nf.codelist)], ev.code[e])) continue;
         if (nc == SIZE_MAX) nc = f.layout->Cells(keys, AgeBand(age), cells.data());
         add(a.num, k, cells.data(), nc, StratumOf(f.defs[k]->method, age, sex), 1);
+        add_key(a.num_key, k, cells.data(), nc);
       }
     }
 
@@ -224,6 +239,7 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
         const IndicatorFilter& df = f.defs[k]->denominator_filter;
         if (!nf.AgeOk(age) || !nf.SexOk(sex_code) || !df.AgeOk(age) || !df.SexOk(sex_code)) continue;
         add(a.num, k, cells.data(), nc, StratumOf(f.defs[k]->method, age, sex), 1);
+        add_key(a.num_key, k, cells.data(), nc);
       }
     }
 
@@ -242,9 +258,13 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
       if (df.qof_age_of >= 0 && age < QofRegister(static_cast<uint8_t>(df.qof_age_of)).min_age) continue;
       const int stratum = StratumOf(d.method, age, sex);
       add(a.den, k, cells.data(), nc, stratum, 1);
+      add_key(a.den_key, k, cells.data(), nc);
       if (d.numerator == NumeratorKind::kCost) {
         add(a.num, k, cells.data(), nc, stratum, cost);
-        if (cost != 0) add(a.extra, k, cells.data(), nc, stratum, 1);
+        if (cost != 0) {
+          add(a.extra, k, cells.data(), nc, stratum, 1);
+          add_key(a.num_key, k, cells.data(), nc);
+        }
         const __int128 sq = static_cast<__int128>(cost) * cost;
         for (size_t c = 0; c < nc; ++c) a.sumsq[f.lay.mean_base[k] + cells[c]] += sq;
         continue;
@@ -255,6 +275,7 @@ void CountPersons(const Frame& f, size_t begin, size_t end, Acc& a) {
       if (nf.segment >= 0 && keys.segment != nf.segment) continue;
       if (nf.min_ltc >= 0 && ltc < nf.min_ltc) continue;
       add(a.num, k, cells.data(), nc, stratum, 1);
+      add_key(a.num_key, k, cells.data(), nc);
     }
   }
 }
@@ -463,6 +484,14 @@ Result<IndicatorResults> ComputeIndicators(const Dataset& ds, const PersonScores
   f.from = query.period.from;
   f.to = query.period.to;
   f.as_at = query.as_at;
+  if (query.record_keys != nullptr) {
+    if (query.record_keys->size() != ds.person_count())
+      return Status::InvalidInput("indicators: " + std::to_string(query.record_keys->size()) + " record keys for " +
+                                  std::to_string(ds.person_count()) + " persons");
+    f.record_keys = query.record_keys;
+    f.lay.key_slots = defs.size() * cells;
+  }
+  f.lay.cells = cells;
   for (size_t k = 0; k < defs.size(); ++k) {
     const IndicatorDef& d = *defs[k];
     f.lay.base.push_back(f.lay.slots);
@@ -555,6 +584,10 @@ Result<IndicatorResults> ComputeIndicators(const Dataset& ds, const PersonScores
           cell.numerator = static_cast<int64_t>(x);
         }
         cell.estimate = EstimateCell(d, num, den, ref_num, ref_den, sumsq, query.confidence, *esp, &cell.expected);
+        if (f.record_keys) {
+          cell.numerator_key = total.num_key[k * cells + c];
+          cell.denominator_key = total.den_key[k * cells + c];
+        }
       }
     }
     // SII across IMD deciles 1-10.
@@ -610,6 +643,8 @@ Result<IndicatorResults> ComputeIndicators(const Dataset& ds, const PersonScores
   }
   res.query = query;
   res.query.catalogue = nullptr;
+  res.query.record_keys = nullptr;
+  res.has_record_keys = f.record_keys != nullptr;
   return res;
 }
 

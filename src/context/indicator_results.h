@@ -48,6 +48,10 @@ struct IndicatorQuery {
   bool sii = false;                               // SII/RII across IMD deciles for each indicator
   int sii_repetitions = 100000;
   uint64_t sii_seed = 1;
+  // Optional record keys, one per person of the dataset (server::RecordKeys): each cell then also
+  // sums the keys of the people or events in its numerator and denominator (cell-key perturbation,
+  // src/governance/cell_key.h). nullptr: no keys. Must outlive the call only.
+  const std::vector<uint32_t>* record_keys = nullptr;
 };
 
 // One indicator in one breakdown group.
@@ -57,6 +61,11 @@ struct IndicatorCell {
   double expected = 0;       // ISR only: expected events
   double cost_gbp = 0;       // mean only: total cost
   stats::Estimate estimate;  // value and intervals at query.confidence; NaN value with a note when NA
+  // With query.record_keys: the sum (modulo 2^32; taken modulo 256 by the perturbation) of the
+  // record keys of each person or event counted in the numerator (cost: persons with any cost) and
+  // of each person counted in the denominator (person-years: once per year of age lived in the cell).
+  uint32_t numerator_key = 0;
+  uint32_t denominator_key = 0;
 };
 
 struct IndicatorSii {
@@ -78,6 +87,7 @@ struct IndicatorResults {
   std::vector<IndicatorResult> indicators;
   int64_t events_unregistered = 0;  // events in the period on days the person was not registered (not counted)
   std::vector<std::string> skipped; // indicators left out, with the reason
+  bool has_record_keys = false;     // the cells carry numerator_key and denominator_key
 };
 
 // Computes the query's indicators. `scores` may be empty (size 0): indicators that need them

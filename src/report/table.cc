@@ -119,6 +119,35 @@ void Table::AddRow(std::vector<Cell> row) {
   rows_.push_back(std::move(row));
 }
 
+void Table::SetCellKey(size_t row, size_t column, uint32_t key) {
+  assert(row < rows_.size() && column < columns_.size());
+  if (cell_keys_.size() <= row) cell_keys_.resize(row + 1);
+  auto& keys = cell_keys_[row];
+  if (keys.size() < columns_.size()) keys.resize(columns_.size(), -1);
+  keys[column] = static_cast<int32_t>(key & 0x7fffffffu);
+}
+
+std::optional<uint32_t> Table::CellKey(size_t row, size_t column) const {
+  if (row >= cell_keys_.size() || column >= cell_keys_[row].size() || cell_keys_[row][column] < 0) return std::nullopt;
+  return static_cast<uint32_t>(cell_keys_[row][column]);
+}
+
+void Table::SetRowStatistic(size_t row, RowStatistic statistic) {
+  assert(row < rows_.size());
+  if (row_statistics_.size() <= row) row_statistics_.resize(row + 1);
+  row_statistics_[row] = std::move(statistic);
+}
+
+const RowStatistic* Table::RowStatisticOf(size_t row) const {
+  if (row >= row_statistics_.size() || !row_statistics_[row]) return nullptr;
+  return &*row_statistics_[row];
+}
+
+void Table::ClearEgressHints() {
+  cell_keys_.clear();
+  row_statistics_.clear();
+}
+
 std::optional<size_t> Table::ColumnIndex(std::string_view name) const {
   for (size_t i = 0; i < columns_.size(); ++i)
     if (columns_[i].name == name) return i;

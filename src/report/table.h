@@ -56,6 +56,25 @@ struct Bar {
   bool operator==(const Bar&) const = default;
 };
 
+// How the server's egress filter (src/server/egress.h) restates a row's values from its published
+// (perturbed, rounded) counts, so that no value reveals the true count it was computed from. The
+// row's columns are found by name: "numerator", "denominator", "expected", "value", "method" and
+// the interval columns stats::LowerColumn/UpperColumn(levels, i).
+enum class RestateAs : uint8_t {
+  kRatio,            // default: each value x (published first count / true first count) /
+                     // (published other count / true other count) for the counts it is based on
+  kProportion,       // value and Wilson intervals recomputed from the published numerator and denominator
+  kCrudeRate,        // value and Poisson (exact/Byars) intervals from the published counts
+  kRatioToExpected,  // indirectly standardised ratio: expected scaled with the denominator, then as kCrudeRate
+  kAsComputed,       // not a function of the counts alone (life expectancy, mean cost): left as computed
+};
+struct RowStatistic {
+  RestateAs restate = RestateAs::kRatio;
+  double multiplier = 1;        // per 100, per 1,000, ...
+  std::vector<double> levels;   // confidence levels of the interval columns
+  bool operator==(const RowStatistic&) const = default;
+};
+
 class Table {
  public:
   Table() = default;
@@ -94,6 +113,20 @@ class Table {
   // Index of the column named `name`, or nullopt.
   std::optional<size_t> ColumnIndex(std::string_view name) const;
 
+  // Cell keys (cell-key perturbation, src/governance/cell_key.h): the sum modulo 256 of the record
+  // keys of the people or events counted in a count cell. Held for the server's egress filter and
+  // never written by any writer; Egress::Release removes them.
+  void SetCellKey(size_t row, size_t column, uint32_t key);
+  // The key of a cell, or nullopt when none was set.
+  std::optional<uint32_t> CellKey(size_t row, size_t column) const;
+  bool has_cell_keys() const { return !cell_keys_.empty(); }
+  // How the egress filter restates row `row`'s values (see RowStatistic).
+  void SetRowStatistic(size_t row, RowStatistic statistic);
+  // The declared statistic of a row, or nullptr (restated as RestateAs::kRatio).
+  const RowStatistic* RowStatisticOf(size_t row) const;
+  // Drops the cell keys and row statistics (before a report leaves the server).
+  void ClearEgressHints();
+
   // Notes printed under the table (definitions, exclusions, caveats), one line each.
   std::vector<std::string>& footnotes() { return footnotes_; }
   const std::vector<std::string>& footnotes() const { return footnotes_; }
@@ -107,6 +140,8 @@ class Table {
   std::vector<Bar> bars_;
   std::vector<size_t> total_rows_;  // ascending
   std::vector<std::string> footnotes_;
+  std::vector<std::vector<int32_t>> cell_keys_;           // [row][column]; -1: none
+  std::vector<std::optional<RowStatistic>> row_statistics_;  // [row]
 };
 
 // Whether `name` is a valid table name (non-empty, [a-z0-9_], at most 31 characters).
