@@ -49,7 +49,7 @@ for r in analyst clinician finance admin; do
   if [ "$r" = clinician ]; then for p in ${PRACTICES//,/ }; do extra+=(--practice "$p"); done; fi
   printf '%s\n' "${PASSWORD[$r]}" | "$ICB" users add "$r" --role "$r" "${extra[@]}" --password-stdin --store "sqlite:$WORK/state/app.db" > /dev/null
 done
-"$ICB" serve data --state state --model model.json --bind 127.0.0.1 --port "$PORT" --web-dir "$ROOT/web/dist" > server.log 2>&1 &
+"$ICB" serve data --state state --key-file key.hex --model model.json --bind 127.0.0.1 --port "$PORT" --web-dir "$ROOT/web/dist" > server.log 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do
   if node -e "fetch('http://127.0.0.1:$PORT/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then break; fi
@@ -62,6 +62,8 @@ USERS="{"
 for r in analyst clinician finance admin; do USERS+="\"$r\":{\"user\":\"$r\",\"password\":\"${PASSWORD[$r]}\"},"; done
 USERS="${USERS%,}}"
 export ICB_URL="http://127.0.0.1:$PORT" ICB_USERS="$USERS" CHROMIUM
+# For the live page's test (tests/browser/live.test.mjs): icb append into the server's state folder.
+export ICB_BIN="$ICB" ICB_DATASET="$WORK/data" ICB_KEY_FILE="$WORK/key.hex" ICB_STATE="$WORK/state" ICB_CSV_DIR="$WORK/csv"
 export ICB_SHOTS="${ICB_SHOTS:-${OUT:-$WORK}/browser-shots}"
 cd "$ROOT"
 status=0

@@ -20,6 +20,7 @@
 #include "server/app_store.h"
 #include "server/egress.h"
 #include "server/identity.h"
+#include "server/live_feed.h"
 #include "server/service.h"
 
 #ifndef ICB_WEB_DIST_DIR
@@ -33,7 +34,8 @@ using icb::cli::ReportError;
 
 struct ServeArgs {
   std::string dataset, bind = "127.0.0.1", model, state, web_dir, policy = "standard", store;
-  int port = 8080, threads = 8;
+  std::string key_file;  // live feed: the ingest key enables the watched folder STATE/inbox
+  int port = 8080, threads = 256;
   double rate = 20, burst = 40;
 };
 
@@ -88,6 +90,22 @@ int Run(const ServeArgs& a) {
       so, [&egress](icb::report::Report r) { return egress.Release(std::move(r)); });
   if (!service.ok()) return ReportError(service.status());
 
+  // Live utilisation (docs/reference/live.md): batches in STATE/live, the watched folder with --key-file.
+  icb::server::LiveFeedOptions lo;
+  lo.state_dir = state;
+  lo.policy = *policy;
+  lo.label = (*service)->label();
+  if (!a.key_file.empty()) {
+    auto key = icb::HmacKey::Load(a.key_file);
+    if (!key.ok()) return ReportError(key.status());
+    lo.key = std::move(*key);
+  }
+  auto live = icb::server::LiveFeed::Open((*service)->dataset(), std::move(lo),
+                                          [&egress](icb::report::Report r) { return egress.Release(std::move(r)); });
+  if (!live.ok()) return ReportError(live.status());
+  std::fprintf(stderr, "icb serve: live feed: batches from %s/live (icb append); watched folder %s\n", state.c_str(),
+               (*live)->inbox_enabled() ? (state + "/inbox on").c_str() : "off (start with --key-file KEY to enable it)");
+
   icb::server::ApiServerOptions o;
   o.bind = a.bind;
   o.port = a.port;
@@ -100,6 +118,7 @@ int Run(const ServeArgs& a) {
   o.threads = a.threads;
   o.rate = {a.rate, a.burst};
   o.access_log = true;
+  o.live = live->get();
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -109,6 +128,7 @@ int Run(const ServeArgs& a) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   icb::server::ApiServer server(**service, **store, identity, o);
   if (auto st = server.Start(); !st.ok()) return ReportError(st);
+  (*live)->Start();
   auto users = (*store)->ListUsers();
   if (users.ok() && users->empty()) {
     std::fprintf(stderr,
@@ -121,6 +141,7 @@ int Run(const ServeArgs& a) {
   int sig = 0;
   sigwait(&signals, &sig);
   std::fprintf(stderr, "icb serve: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  (*live)->Stop();
   server.Stop();
   return 0;
 }
@@ -137,9 +158,12 @@ icb::cli::RunFn Setup(CLI::App& app) {
                   "DATASET-state)");
   sub->add_option("--store", a->store, "Application store URL instead of STATE/app.db: sqlite:PATH or postgresql://...");
   sub->add_option("--web-dir", a->web_dir, "The built dashboard (default: the source tree's web/dist)");
-  sub->add_option("--threads", a->threads, "Request threads (default 8)")->check(CLI::Range(1, 256));
+  sub->add_option("--threads", a->threads, "Request threads: each open connection holds one while it is kept alive (default 256)")->check(CLI::Range(1, 1024));
   sub->add_option("--rate", a->rate, "Requests per second per user (default 20)")->check(CLI::PositiveNumber);
   sub->add_option("--burst", a->burst, "Burst per user (default 40)")->check(CLI::PositiveNumber);
+  sub->add_option("--key-file", a->key_file,
+                  "The ingest key: enables the live feed's watched folder STATE/inbox (CSV files dropped there are "
+                  "appended like icb append)");
   sub->add_option("--policy", a->policy, "Disclosure control: standard (default) or strict")
       ->check(CLI::IsMember({"standard", "strict"}));
   sub->footer(
@@ -149,6 +173,7 @@ icb::cli::RunFn Setup(CLI::App& app) {
       "  curl -s localhost:8080/api/health\n"
       "  curl -s -X POST localhost:8080/api/login -d '{\"user\":\"alice\",\"password\":\"...\"}'\n"
       "  curl -s -H 'Authorization: Bearer TOKEN' localhost:8080/api/reports/profile?format=csv\\&table=practices\n"
+      "  icb serve icb-data --key-file key.hex   # live page; drop CSVs in icb-data-state/inbox\n"
       "Every aggregate report passes disclosure control at the boundary; case-finding lists are audited.\n"
       "Stops cleanly on SIGINT or SIGTERM. API: docs/reference/api.md (and GET /api/openapi.json)");
   return [a]() -> int { return Run(*a); };

@@ -84,6 +84,12 @@ std::vector<Route> BuildRoutes() {
   add("GET", "/api/admin/audit", "admin.audit", "Audit entries", {M},
       {Q("from", "first seq (default 1)"), Q("limit", "most entries (default 100, at most 1000)")});
   add("GET", "/api/admin/audit/verify", "admin.audit.verify", "Verify the audit chain", {M});
+  // ---- live utilisation (docs/reference/live.md) ----
+  add("GET", "/api/live/summary", "live.summary",
+      "The current live utilisation report (daily activity by place and provider with SPC limits)", all,
+      ReportParams({}));
+  add("GET", "/api/live/stream", "live.stream",
+      "Server-sent events: event report (the live report JSON) per version, first at once; : ping every 15 s", all);
   return r;
 }
 

@@ -71,6 +71,7 @@ std::string StatusText(int status) {
     case 405: return "method not allowed";
     case 413: return "request body too large (at most 64 KiB)";
     case 429: return "too many requests";
+    case 503: return "busy: try again shortly";
     default: return "internal error";
   }
 }
@@ -154,7 +155,8 @@ ApiServer::~ApiServer() { Stop(); }
 Status ApiServer::Start() {
   if (running_) return Status::Ok();
   http_ = std::make_unique<httplib::Server>();
-  const int threads = std::max(options_.threads, 1);
+  // Each live stream holds a thread: the pool has room for every stream beside the request threads.
+  const int threads = std::max(options_.threads, 1) + (options_.live ? std::max(options_.max_streams, 0) : 0);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_payload_max_length(kMaxBodyBytes);
   http_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms wait for a delayed ACK
@@ -306,6 +308,8 @@ void ApiServer::HandleApi(Call& call) {
   if (id == "admin.users.delete") return UsersDelete(call);
   if (id == "admin.audit") return Audit(call);
   if (id == "admin.audit.verify") return AuditVerify(call);
+  if (id == "live.summary") return LiveSummary(call);
+  if (id == "live.stream") return LiveStream(call);
   std::fprintf(stderr, "icb serve: %s: route %s has no handler (a bug)\n", call.request_id.c_str(), id.c_str());
   return call.Error(500);
 }
@@ -714,6 +718,71 @@ void ApiServer::AuditVerify(Call& call) {
   if (!Audited(call, "audit.verify", "", ojson{{"ok", v->ok}}.dump(), 0)) return call.Error(500);
   SendJson(call.res, 200,
            ojson{{"ok", v->ok}, {"entries", v->entries}, {"first_bad_seq", v->first_bad_seq}, {"problem", v->problem}});
+}
+
+// ---- live utilisation (docs/reference/live.md) ----
+
+void ApiServer::LiveSummary(Call& call) {
+  if (options_.live == nullptr) return call.Error(404, "the live feed is not enabled on this server");
+  const auto snap = options_.live->Current();
+  if (call.Param("format").empty() || call.Param("format") == "json") {
+    call.res.status = 200;
+    call.res.set_header("X-Live-Version", std::to_string(snap->version));
+    call.res.set_content(snap->json, "application/json");
+    return;
+  }
+  SendReport(call, *snap->report);
+}
+
+// Server-sent events: the current version at once, then one `event: report` per new version and a
+// `: ping` comment when idle. The provider runs on the connection's pool thread until the client
+// goes, the feed stops or the server stops (checked at least every 500 ms).
+void ApiServer::LiveStream(Call& call) {
+  if (options_.live == nullptr) return call.Error(404, "the live feed is not enabled on this server");
+  if (streams_.fetch_add(1) >= options_.max_streams) {
+    streams_.fetch_sub(1);
+    call.res.set_header("Retry-After", "5");
+    return call.Error(503, "too many live streams are open: try again shortly");
+  }
+  LiveFeed* live = options_.live;
+  const auto heartbeat = std::chrono::seconds(std::max(options_.heartbeat_s, 1));
+  struct StreamState {
+    uint64_t seen = 0;
+    std::chrono::steady_clock::time_point last_write;
+  };
+  auto st = std::make_shared<StreamState>();
+  call.res.status = 200;
+  call.res.set_header("X-Accel-Buffering", "no");
+  call.res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, live, heartbeat, st](size_t, httplib::DataSink& sink) -> bool {
+        auto send = [&](const std::string& text) {
+          st->last_write = std::chrono::steady_clock::now();
+          return sink.write(text.data(), text.size());
+        };
+        if (!running_ || live->stopping()) {
+          sink.done();
+          return true;
+        }
+        if (st->seen == 0) {  // the first event, at once
+          const auto snap = live->Current();
+          st->seen = snap->version;
+          return send("retry: 2000\nid: " + std::to_string(snap->version) + "\nevent: report\ndata: " + snap->json +
+                      "\n\n");
+        }
+        const auto snap = live->WaitNewer(st->seen, std::chrono::milliseconds(500));
+        if (!running_ || live->stopping()) {
+          sink.done();
+          return true;
+        }
+        if (snap->version > st->seen) {
+          st->seen = snap->version;
+          return send("id: " + std::to_string(snap->version) + "\nevent: report\ndata: " + snap->json + "\n\n");
+        }
+        if (std::chrono::steady_clock::now() - st->last_write >= heartbeat) return send(": ping\n\n");
+        return sink.is_writable();
+      },
+      [this](bool) { streams_.fetch_sub(1); });
 }
 
 }  // namespace icb::server

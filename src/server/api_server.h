@@ -22,6 +22,7 @@
 #include "server/app_store.h"
 #include "server/identity.h"
 #include "server/job_queue.h"
+#include "server/live_feed.h"
 #include "server/rate_limiter.h"
 #include "server/service.h"
 
@@ -41,11 +42,15 @@ struct ApiServerOptions {
   int port = 8080;                  // 0: any free port (see port())
   std::string web_dir;              // the built dashboard; empty or missing: no static files
   std::string tmp_dir;              // for XLSX exports; default: the system's temporary folder
-  int threads = 8;                  // request threads
+  int threads = 256;                // request threads (cpp-httplib holds one per kept-alive connection)
   int job_threads = 2;              // forecast workers
   RateLimit rate;
   bool secure_cookie = false;       // add Secure to the session cookie (behind TLS)
   bool access_log = false;          // one line per request on stderr (id, method, route, status, ms, user)
+  // ---- live utilisation (docs/reference/live.md) ----
+  LiveFeed* live = nullptr;         // borrowed; null: /api/live/* answer 404
+  int max_streams = 32;             // concurrent /api/live/stream clients (503 beyond); each holds a thread
+  int heartbeat_s = 15;             // ": ping" comment on an idle stream
 };
 
 class ApiServer {
@@ -61,6 +66,7 @@ class ApiServer {
   void Stop();
   int port() const { return port_; }
   JobQueue& jobs() { return *jobs_; }
+  int live_streams() const { return streams_; }  // open /api/live/stream responses
 
  private:
   struct Call;
@@ -85,6 +91,8 @@ class ApiServer {
   void UsersDelete(Call& call);
   void Audit(Call& call);
   void AuditVerify(Call& call);
+  void LiveSummary(Call& call);  // live utilisation (live_feed.h)
+  void LiveStream(Call& call);
 
   void SendReport(Call& call, const report::Report& report);
   void SendStatus(Call& call, const Status& status);  // maps the code, logs the detail
@@ -101,6 +109,7 @@ class ApiServer {
   std::thread thread_;
   int port_ = 0;
   std::atomic<bool> running_{false};
+  std::atomic<int> streams_{0};  // open /api/live/stream responses
 };
 
 }  // namespace icb::server

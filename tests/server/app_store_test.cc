@@ -3,6 +3,7 @@
 #include "server/app_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 
@@ -39,17 +40,30 @@ struct PostgresBackend {
       skip = "PostgreSQL tests skipped: ICB_TEST_POSTGRES_URL is not set (run them with scripts/with-postgres.sh)";
       return "";
     }
-    // Start each test from an empty schema.
+    // Each test gets a database of its own: ctest runs test processes in parallel on one cluster.
+    static int counter = 0;
+    const std::string db = "icb_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
     PGconn* conn = PQconnectdb(url);
     if (PQstatus(conn) != CONNECTION_OK) {
-      skip = std::string("PostgreSQL tests skipped: cannot connect: ") + PQerrorMessage(conn);
+      ADD_FAILURE() << "ICB_TEST_POSTGRES_URL is set but the server refuses: " << PQerrorMessage(conn);
+      skip = "cannot connect";
       PQfinish(conn);
       return "";
     }
-    PQclear(PQexec(conn, "SET client_min_messages = warning; DROP TABLE IF EXISTS schema_version, users, sessions, "
-                         "audit, audit_head, objects"));
+    PGresult* r = PQexec(conn, ("CREATE DATABASE " + db).c_str());
+    const bool created = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
     PQfinish(conn);
-    return url;
+    if (!created) {
+      ADD_FAILURE() << "cannot create the test database " << db;
+      skip = "no test database";
+      return "";
+    }
+    std::string base(url);
+    const size_t slash = base.rfind('/');
+    const size_t query = base.find('?', slash == std::string::npos ? 0 : slash);
+    const std::string rest = query == std::string::npos ? "" : base.substr(query);
+    return base.substr(0, slash + 1) + db + rest;
   }
 };
 

@@ -1,8 +1,9 @@
-// Live utilisation: subscribes to server-sent events at /api/live/stream (EventSource). Each event's
-// data is a report in the JSON layout of the other pages (tables of daily admissions, A&E attendances,
-// prescribing and coding depth by place and provider, with SPC charts declared on them), so the page
-// redraws it with the same renderer. When the stream is not there (404) or drops, the page says
-// "Live feed unavailable" and keeps the last picture.
+// Live utilisation: subscribes to server-sent events at /api/live/stream (EventSource). Each event
+// (`event: report`, `id:` the version) carries a report in the JSON layout of the other pages (tables
+// live_summary, live_daily_by_place and live_daily_by_provider: daily admissions, A&E attendances,
+// prescribing and coding depth with SPC limits, and SPC charts by place; docs/reference/live.md), so
+// the page redraws it with the same renderer. When the feed is not there (404) or drops, the page
+// says "Live feed unavailable" and keeps the last picture.
 
 import type { Report } from '../api';
 import { disposeCharts } from '../charts';
@@ -21,7 +22,7 @@ export const livePage: Page = {
   route: 'live', nav: 'Live', title: 'Live utilisation',
   allowed: (me) => may(me, 'live.stream') || (!me.endpoints.some((e) => e.startsWith('live')) && may(me, 'reports.variation')),
   render: async (main) => {
-    main.append(h('p', { class: 'lead' }, 'Daily admissions, A&E attendances and prescribing by place, each against its SPC limits, updated as new activity arrives.'));
+    main.append(h('p', { class: 'lead' }, 'Daily emergency admissions, A&E attendances, prescribing and coding depth by place and provider, each against its SPC limits, updated as new activity arrives.'));
     const state = h('div', { class: 'live-state', 'aria-live': 'polite' });
     const box = h('div');
     const stamp = h('p', { class: 'muted' });
@@ -31,11 +32,11 @@ export const livePage: Page = {
       state.append(notice('warn', h('strong', {}, 'Live feed unavailable. '), why));
       state.dataset.live = 'unavailable';
     };
-    // EventSource hides the HTTP status: ask once with fetch and stop reading at the headers.
-    const ctl = new AbortController();
+    // EventSource hides the HTTP status: ask the summary once with fetch (a stream would hold a
+    // server thread until its next heartbeat).
     try {
-      const res = await fetch('/api/live/stream', { headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', signal: ctl.signal });
-      ctl.abort();
+      const res = await fetch('/api/live/summary', { credentials: 'same-origin' });
+      await res.body?.cancel();
       if (!res.ok) {
         unavailable(res.status === 404 ? 'This server does not publish a live stream yet.' : `The server answered ${res.status}.`);
         return;
@@ -48,6 +49,35 @@ export const livePage: Page = {
     source = new EventSource('/api/live/stream', { withCredentials: true });
     clear(state);
     state.append(notice('info', 'Connecting to the live feed…'));
+    // One place at a time: its SPC charts and its rows of the daily table (the CSV and XLSX exports
+    // of /api/live/summary hold every place). Drawing all places' charts on each event takes too long.
+    const picker = h('div', { class: 'field' });
+    main.insertBefore(picker, box);
+    let last: Report | null = null;
+    let place = '';
+    let places: string[] = [];
+    const render = () => {
+      if (!last) return;
+      const report = last;
+      const found = [...new Set((report.charts ?? []).filter((c) => c.filter_column === 'place').flatMap((c) => c.filter_values ?? []))];
+      if (found.join('\n') !== places.join('\n')) {
+        places = found;
+        if (!places.includes(place)) place = places[0] ?? '';
+        clear(picker);
+        const id = 'f-live-place';
+        const input = h('select', { id, name: 'place', onchange: () => { place = input.value; render(); } },
+          ...places.map((p) => h('option', { value: p, selected: p === place }, p)));
+        picker.append(h('label', { for: id }, 'Place'), input);
+      }
+      const view: Report = {
+        ...report,
+        charts: (report.charts ?? []).filter((c) => c.filter_column !== 'place' || (c.filter_values ?? []).includes(place)),
+        tables: report.tables.map((t) => (t.name === 'live_daily_by_place' ? { ...t, rows: t.rows.filter((r) => r.place === place) } : t)),
+      };
+      disposeCharts();
+      clear(box);
+      box.append(renderReport(view, { endpoint: '/api/live/summary', hideMetadata: true }));
+    };
     const draw = (data: string) => {
       let report: Report;
       try { report = JSON.parse(data) as Report; } catch { return; }
@@ -55,10 +85,11 @@ export const livePage: Page = {
       clear(state);
       state.append(notice('info', h('strong', {}, 'Live. '), 'New activity appears here within a second.'));
       state.dataset.live = 'connected';
-      stamp.textContent = `Last update ${new Date().toLocaleTimeString('en-GB')}`;
-      disposeCharts();
-      clear(box);
-      box.append(renderReport(report, { endpoint: '/api/live/stream', hideMetadata: true }));
+      last = report;
+      render();
+      const version = report.metadata?.version ?? '';
+      stamp.textContent = `Last update ${new Date().toLocaleTimeString('en-GB')}${version ? `, version ${version}` : ''}`;
+      stamp.dataset.version = String(version);
     };
     source.addEventListener('message', (e) => draw((e as MessageEvent).data));
     source.addEventListener('report', (e) => draw((e as MessageEvent).data));
