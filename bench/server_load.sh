@@ -48,7 +48,7 @@ until curl -fs "$BASE/api/health" > /dev/null; do
   kill -0 $SERVER 2> /dev/null || { cat "$WORK/serve.log"; exit 1; }
   sleep 0.5
 done
-READY_S=$(echo "$(date +%s.%N) - $LOAD_START" | bc)
+READY_S=$(printf "%.1f" "$(echo "$(date +%s.%N) - $LOAD_START" | bc)")
 echo "Server ready after ${READY_S} s"
 
 TOKENS=$WORK/tokens.txt; : > "$TOKENS"

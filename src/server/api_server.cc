@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <openssl/rand.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,7 +161,16 @@ Status ApiServer::Start() {
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_payload_max_length(kMaxBodyBytes);
   http_->set_tcp_nodelay(true);  // small JSON answers: no 40 ms wait for a delayed ACK
-  http_->set_keep_alive_max_count(100);
+  // A kept-alive connection answers many requests: reconnecting costs a handshake and a place in the accept queue.
+  http_->set_keep_alive_max_count(10000);
+  // httplib's default sets SO_REUSEPORT, which would let a second process bind the same port; keep SO_REUSEADDR
+  // only, and remember the listening socket to lengthen its accept queue below.
+  auto listen_fd = std::make_shared<int>(-1);
+  http_->set_socket_options([listen_fd](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    *listen_fd = static_cast<int>(sock);
+  });
   http_->set_read_timeout(10, 0);
   http_->set_write_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
@@ -187,6 +197,9 @@ Status ApiServer::Start() {
     http_.reset();
     return Status::IoError(fmt::format("cannot listen on {}:{}", options_.bind, options_.port));
   }
+  // httplib listens with a backlog of 5: a burst of new connections (200 users arriving at once) overflows it and
+  // each refused SYN waits a second or more for its retry. Linux lets listen() be called again to lengthen it.
+  if (*listen_fd >= 0) ::listen(*listen_fd, SOMAXCONN);
   running_ = true;
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   return Status::Ok();
@@ -295,7 +308,12 @@ void ApiServer::HandleApi(Call& call) {
   if (id == "login") return Login(call);
   if (id == "logout") return Logout(call);
   if (id == "me") return Me(call);
-  if (id == "meta") return SendJson(call.res, 200, service_.Meta());
+  if (id == "meta") {  // the same for the life of the process: made once
+    std::call_once(meta_once_, [this] { meta_text_ = Dump(service_.Meta()); });
+    call.res.status = 200;
+    call.res.set_content(meta_text_, "application/json");
+    return;
+  }
   if (call.route->report) return Report(call);
   if (id == "scenarios.list") return ScenariosList(call);
   if (id == "scenarios.get") return ScenariosGet(call);
@@ -431,14 +449,30 @@ void ApiServer::Report(Call& call) {
     r = info->result;
   }
   if (!r.ok()) return SendStatus(call, r.status());
-  SendReport(call, **r);
+  SendReport(call, *r);
 }
 
-void ApiServer::SendReport(Call& call, const report::Report& report) {
+std::shared_ptr<const std::string> ApiServer::JsonText(const ReportPtr& report) {
+  {
+    std::lock_guard<std::mutex> lock(json_mu_);
+    auto it = json_cache_.find(report.get());
+    if (it != json_cache_.end() && it->second.first.lock() == report) return it->second.second;
+  }
+  auto text = std::make_shared<const std::string>(Dump(report::ReportToJson(*report)));
+  std::lock_guard<std::mutex> lock(json_mu_);
+  if (json_cache_.size() >= 256) {  // forget the texts of reports no longer held anywhere
+    for (auto it = json_cache_.begin(); it != json_cache_.end();) it = it->second.first.expired() ? json_cache_.erase(it) : std::next(it);
+  }
+  json_cache_[report.get()] = {report, text};
+  return text;
+}
+
+void ApiServer::SendReport(Call& call, const ReportPtr& report_ptr) {
+  const report::Report& report = *report_ptr;
   const std::string format = call.Param("format").empty() ? "json" : call.Param("format");
   if (format == "json") {
     call.res.status = 200;
-    call.res.set_content(Dump(report::ReportToJson(report)), "application/json");
+    call.res.set_content(*JsonText(report_ptr), "application/json");
     return;
   }
   if (format == "csv") {
@@ -731,7 +765,7 @@ void ApiServer::LiveSummary(Call& call) {
     call.res.set_content(snap->json, "application/json");
     return;
   }
-  SendReport(call, *snap->report);
+  SendReport(call, snap->report);
 }
 
 // Server-sent events: the current version at once, then one `event: report` per new version and a

@@ -15,8 +15,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 
 #include "core/status.h"
 #include "server/app_store.h"
@@ -94,7 +97,9 @@ class ApiServer {
   void LiveSummary(Call& call);  // live utilisation (live_feed.h)
   void LiveStream(Call& call);
 
-  void SendReport(Call& call, const report::Report& report);
+  void SendReport(Call& call, const ReportPtr& report);
+  // The report's JSON text, serialised once per released report (kept while the report lives).
+  std::shared_ptr<const std::string> JsonText(const ReportPtr& report);
   void SendStatus(Call& call, const Status& status);  // maps the code, logs the detail
   bool Audited(Call& call, const std::string& action, const std::string& scope, const std::string& detail,
                int64_t rows, int64_t* seq = nullptr);
@@ -110,6 +115,12 @@ class ApiServer {
   int port_ = 0;
   std::atomic<bool> running_{false};
   std::atomic<int> streams_{0};  // open /api/live/stream responses
+  std::once_flag meta_once_;
+  std::string meta_text_;  // GET /api/meta
+  std::mutex json_mu_;
+  std::unordered_map<const report::Report*,
+                     std::pair<std::weak_ptr<const report::Report>, std::shared_ptr<const std::string>>>
+      json_cache_;
 };
 
 }  // namespace icb::server
